@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+// Reel: scene files to video, headless, on Linux. See README.md and DESIGN notes in Sources/.
+import PackageDescription
+
+let package = Package(
+    name: "Reel",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "reel", targets: ["reel"]),
+        .library(name: "Reel", targets: ["Reel"]),
+        .library(name: "ReelCore", targets: ["ReelCore"]),
+        .library(name: "ReelGL", targets: ["ReelGL"]),
+        .library(name: "ReelMedia", targets: ["ReelMedia"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: - System libraries (module map + shim header, no logic)
+        .systemLibrary(
+            name: "CEGL",
+            pkgConfig: "egl",
+            providers: [.apt(["libegl-dev", "libgles-dev", "libegl-mesa0", "libgl1-mesa-dri"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+
+        // MARK: - Modules
+        .target(
+            name: "ReelCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "ReelGL", dependencies: ["ReelCore", "CEGL"]),
+        .target(name: "ReelMedia", dependencies: ["ReelCore", "CPNG"]),
+        .target(name: "Reel", dependencies: ["ReelCore", "ReelGL", "ReelMedia"]),
+        .executableTarget(
+            name: "reel",
+            dependencies: ["Reel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore"]),
+        .testTarget(name: "ReelGLTests", dependencies: ["ReelGL"]),
+        .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"]),
+        .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

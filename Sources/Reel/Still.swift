@@ -1,0 +1,51 @@
+import Foundation
+import ReelCore
+import ReelGL
+import ReelMedia
+
+/// Renders single frames of a scene: the `reel still` command as a library call.
+public enum Still {
+    /// The frame shown at `time`. A time exactly at the scene's end selects the last frame.
+    /// - Throws: `E-CLI-ARGUMENT` when the time lies past the end of the scene.
+    public static func frame(at time: SceneTime, in scene: Scene) throws -> Int {
+        let frame = time.frame(fps: scene.canvas.fps)
+        let count = scene.canvas.frameCount
+        if frame == count { return count - 1 }
+        guard frame < count else {
+            throw ReelError(.badArgument, "\(time) is past the end of the scene",
+                            detail: "the scene lasts \(SceneTime.seconds(scene.canvas.duration)) (\(count) frames at \(scene.canvas.fps.cleanFPS) fps); pick a time from 0s up to that")
+        }
+        return frame
+    }
+
+    /// Fails fast, before any rendering, when `path` cannot be written.
+    /// - Throws: `E-IO-WRITE` naming the folder that is missing or not writable.
+    public static func checkOutput(_ path: String) throws {
+        try AtomicFile.checkWritable(path)
+    }
+
+    /// Draws frame `frame` of `scene`. Premultiplied RGBA, rows top to bottom.
+    public static func render(_ scene: Scene, frame: Int, gl: HeadlessGL) throws -> RGBAImage {
+        let state = Timeline.evaluate(scene, frame: frame)
+        return try gl.sync { context in
+            let renderer = try FrameRenderer(context: context)
+            defer { renderer.release() }
+            return try renderer.render(state)
+        }
+    }
+
+    /// Renders frame `frame` of `scene` to a PNG at `path`, atomically: the file appears
+    /// complete or not at all, and an existing file is replaced only on success.
+    /// - Throws: `E-IO-WRITE` before rendering when `path` cannot be written; GL and PNG
+    ///   errors as they come.
+    public static func writePNG(_ scene: Scene, frame: Int, to path: String, gl: HeadlessGL) throws {
+        try AtomicFile.checkWritable(path)
+        let image = try render(scene, frame: frame, gl: gl)
+        try AtomicFile.write(try PNGCodec.encode(image), to: path)
+    }
+}
+
+extension Double {
+    /// `30` rather than `30.0`, `29.97` as is.
+    var cleanFPS: String { self == rounded() ? String(Int(self)) : String(self) }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Yams
+
+/// Reads scene files (YAML or JSON, one schema) into `Scene` values.
+///
+/// Strict by design: unknown keys are errors (a typo must never pass silently), every error
+/// names the file, line, column and path, and as many problems as can be found are reported
+/// together so a user fixes a file in one round.
+public struct SceneDecoder: Sendable {
+    public var limits: SceneLimits
+
+    public init(limits: SceneLimits = SceneLimits()) { self.limits = limits }
+
+    /// Loads the scene file at `path`.
+    /// - Throws: `ReelError` (`E-IO-READ`) when the file cannot be read, `SceneError` when
+    ///   its content is invalid.
+    public func load(path: String) throws -> Scene {
+        let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ReelError(.fileUnreadable, "cannot read scene '\(path)': no such file",
+                            detail: "check the path; scene paths are relative to the current folder")
+        }
+        guard !isDirectory.boolValue else {
+            throw ReelError(.fileUnreadable, "cannot read scene '\(path)': it is a folder, not a scene file")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ReelError(.fileUnreadable, "cannot read scene '\(path)': \(error.localizedDescription)")
+        }
+        guard data.count <= limits.maxFileBytes else {
+            throw SceneError(Diagnostic(.limitExceeded,
+                                        "the file is \(data.count) bytes; scene files are limited to \(limits.maxFileBytes)",
+                                        at: SourceLocation(file: path, line: 1, column: 1), path: ""))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SceneError(Diagnostic(.syntax, "the file is not UTF-8 text",
+                                        at: SourceLocation(file: path, line: 1, column: 1), path: ""))
+        }
+        var scene = try decode(text, file: path)
+        scene.sourcePath = path
+        return scene
+    }
+
+    /// Decodes scene text; `file` names it in messages.
+    /// - Throws: `SceneError` with every problem found.
+    public func decode(_ text: String, file: String = "<scene>") throws(SceneError) -> Scene {
+        let root: SourceNode
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw SceneError(Diagnostic(.missingKey, "the file is empty; a scene starts with 'reel: 1'",
+                                            at: SourceLocation(file: file, line: 1, column: 1), path: ""))
+            }
+            root = try SourceNode(node, file: file, maxDepth: limits.maxDepth)
+        } catch let error as SceneError {
+            throw error
+        } catch {
+            throw SceneError(Self.syntaxDiagnostic(error, file: file))
+        }
+        let reader = SceneReader(limits: limits)
+        let scene = reader.scene(root)
+        if !reader.diagnostics.isEmpty { throw SceneError(reader.diagnostics) }
+        guard let scene else {
+            throw SceneError(Diagnostic(.syntax, "the scene could not be read", at: root.location, path: ""))
+        }
+        return scene
+    }
+
+    static func syntaxDiagnostic(_ error: any Error, file: String) -> Diagnostic {
+        if let yaml = error as? YamlError {
+            switch yaml {
+            case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+                return Diagnostic(.syntax, "not valid YAML or JSON: \(problem)",
+                                  at: SourceLocation(file: file, line: mark.line, column: mark.column), path: "")
+            case let .duplicatedKeysInMapping(duplicates, context):
+                let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+                return Diagnostic(.duplicateKey, "key \(names) appears more than once in one mapping; keep one",
+                                  at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column), path: "")
+            default:
+                break
+            }
+        }
+        return Diagnostic(.syntax, "not valid YAML or JSON: \(error)", at: SourceLocation(file: file, line: 1, column: 1), path: "")
+    }
+}

@@ -1,0 +1,42 @@
+import ReelCore
+
+/// Turns `FrameState`s into pictures: owns the frame target and the layer renderers, and
+/// reuses them from frame to frame (nothing is allocated per frame).
+public final class FrameRenderer {
+    private let context: GLContext
+    private let shapes: ShapeRenderer
+    private var target: FrameTarget?
+
+    /// - Throws: `E-GL-SHADER` when the driver rejects Reel's shaders.
+    public init(context: GLContext) throws {
+        self.context = context
+        shapes = try ShapeRenderer(context: context)
+    }
+
+    /// Draws `state` and returns its pixels (premultiplied RGBA, rows top to bottom).
+    public func render(_ state: FrameState) throws -> RGBAImage {
+        let target = try target(width: state.width, height: state.height, samples: state.samples)
+        try target.withPass(clear: state.background) {
+            try shapes.draw(state.items, canvasWidth: state.width, canvasHeight: state.height)
+        }
+        return try target.readPixels()
+    }
+
+    private func target(width: Int, height: Int, samples: Int) throws -> FrameTarget {
+        if let target, target.width == width, target.height == height,
+           target.samples == min(max(samples, 1), max(context.info.maxSamples, 1)) {
+            return target
+        }
+        target?.release()
+        let fresh = try FrameTarget(context: context, width: width, height: height, samples: samples)
+        target = fresh
+        return fresh
+    }
+
+    /// Deletes all GL objects now. Idempotent.
+    public func release() {
+        target?.release()
+        target = nil
+        shapes.release()
+    }
+}

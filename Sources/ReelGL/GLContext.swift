@@ -1,0 +1,112 @@
+import CEGL
+import ReelCore
+
+/// The OpenGL ES 3 context and the factory for every GL object (ModernGL's shape: one
+/// object makes buffers, programs, textures and framebuffers; nothing else does).
+///
+/// Lives on its `GLThread` and is handed to closures run there by `HeadlessGL.sync`; every
+/// entry point asserts that it runs on that thread.
+public final class GLContext {
+    /// What the context is: vendor, renderer, limits, how the display was chosen.
+    public let info: GLInfo
+    let thread: GLThread
+    let releaseQueue = GLReleaseQueue()
+    private var session: EGLSession?
+    private var live: [GLObjectKind: Int] = [:]
+
+    init(thread: GLThread, choice: GLDeviceChoice) throws {
+        self.thread = thread
+        let session = try EGLSession.open(choice: choice)
+        self.session = session
+        func string(_ name: Int32) -> String {
+            glGetString(GLenum(name)).map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } ?? "?"
+        }
+        func integer(_ name: Int32) -> Int {
+            var value: GLint = 0
+            glGetIntegerv(GLenum(name), &value)
+            return Int(value)
+        }
+        let renderer = string(GL_RENDERER)
+        info = GLInfo(
+            display: session.description,
+            deviceIndex: session.deviceIndex,
+            eglVendor: eglQueryString(session.display, EGLint(EGL_VENDOR)).map { String(cString: $0) } ?? "?",
+            eglVersion: eglQueryString(session.display, EGLint(EGL_VERSION)).map { String(cString: $0) } ?? "?",
+            vendor: string(GL_VENDOR),
+            renderer: renderer,
+            version: string(GL_VERSION),
+            shadingLanguageVersion: string(GL_SHADING_LANGUAGE_VERSION),
+            isSoftware: session.deviceIsSoftware || GLInfo.rendererIsSoftware(renderer),
+            maxTextureSize: integer(GL_MAX_TEXTURE_SIZE),
+            maxRenderbufferSize: integer(GL_MAX_RENDERBUFFER_SIZE),
+            maxSamples: integer(GL_MAX_SAMPLES),
+            fallbacks: session.fallbacks
+        )
+        while glGetError() != GLenum(GL_NO_ERROR) {}
+    }
+
+    /// Traps when called off the GL thread: a GL call there is a programming error that would
+    /// otherwise corrupt state silently.
+    public func assertOnThread(_ function: StaticString = #function) {
+        precondition(thread.isCurrent, "\(function) called off the GL thread")
+    }
+
+    // MARK: - Errors
+
+    /// Throws the first pending GL error (and drains the rest), naming `what` was being done.
+    public func checkError(_ what: String) throws {
+        assertOnThread()
+        var codes: [GLenum] = []
+        while true {
+            let code = glGetError()
+            if code == GLenum(GL_NO_ERROR) || codes.count > 16 { break }
+            codes.append(code)
+        }
+        guard let first = codes.first else { return }
+        throw ReelError(.glError, "GL error \(glErrorName(first)) while \(what)",
+                        detail: codes.count > 1 ? "also: " + codes.dropFirst().map(glErrorName).joined(separator: ", ") : nil,
+                        nativeCode: Int(first), context: what)
+    }
+
+    // MARK: - Object lifetime
+
+    /// Live objects of each kind made by this context and not yet deleted.
+    public var liveObjects: [GLObjectKind: Int] {
+        assertOnThread()
+        return live.filter { $0.value != 0 }
+    }
+
+    func didCreate(_ kind: GLObjectKind) { live[kind, default: 0] += 1 }
+
+    func delete(_ kind: GLObjectKind, _ name: GLuint) {
+        assertOnThread()
+        guard session != nil else { return }  // the context is gone, and its objects with it
+        var n = name
+        switch kind {
+        case .buffer: glDeleteBuffers(1, &n)
+        case .texture: glDeleteTextures(1, &n)
+        case .renderbuffer: glDeleteRenderbuffers(1, &n)
+        case .framebuffer: glDeleteFramebuffers(1, &n)
+        case .vertexArray: glDeleteVertexArrays(1, &n)
+        case .program: glDeleteProgram(n)
+        case .shader: glDeleteShader(n)
+        }
+        live[kind, default: 0] -= 1
+    }
+
+    /// Deletes objects whose owners were deinitialised off the GL thread.
+    func collectGarbage() {
+        for (kind, name) in releaseQueue.drain() { delete(kind, name) }
+    }
+
+    /// Deletes what is pending and destroys the EGL context. Idempotent.
+    func close() {
+        assertOnThread()
+        guard let session else { return }
+        collectGarbage()
+        session.close()
+        self.session = nil
+    }
+
+    var isClosed: Bool { session == nil }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import ReelCore
+
+/// Runs a command's work and turns any failure into one clear line on standard error
+/// (`error[E-CODE]: what happened`), its detail lines, and exit status 1.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ReportableError {
+        printError("error[\(error.reportCode)]: \(error.reportSummary)")
+        for line in error.reportDetails { printError(line.hasPrefix(" ") ? line : "  " + line) }
+        throw ExitCode.failure
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode.failure
+    }
+}
+
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
