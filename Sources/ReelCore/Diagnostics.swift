@@ -3,13 +3,13 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// A stable identifier (`E-SCENE-UNKNOWN-KEY`, …); tests match on it.
     public var code: ReelError.Code
     public var message: String
-    public var location: SourceLocation?
+    public var location: SceneLocation?
     /// Where in the scene the problem is, e.g. `layers[2].stroke.width`; empty at the top.
     public var path: String
     /// A near-miss correction for a misspelt name, e.g. `circle`.
     public var suggestion: String?
 
-    public init(_ code: ReelError.Code, _ message: String, at location: SourceLocation?, path: String,
+    public init(_ code: ReelError.Code, _ message: String, at location: SceneLocation?, path: String,
                 suggestion: String? = nil) {
         self.code = code
         self.message = message

@@ -12,6 +12,11 @@ public struct FrameState: Sendable {
     public var samples: Int
     /// Visible items in painter's order.
     public var items: [ShapeItem]
+
+    public init(frame: Int, time: Double, width: Int, height: Int, background: Color, samples: Int, items: [ShapeItem]) {
+        (self.frame, self.time, self.width, self.height) = (frame, time, width, height)
+        (self.background, self.samples, self.items) = (background, samples, items)
+    }
 }
 
 /// One resolved shape: geometry in local units, the local-to-canvas transform and paint.
@@ -29,4 +34,8 @@ public struct ShapeItem: Sendable {
     public var fill: Color?
     /// Stroke colour (opacity applied) and width in local units.
     public var stroke: (color: Color, width: Double)?
+
+    public init(layerID: String, geometry: Geometry, transform: Affine2D, fill: Color?, stroke: (color: Color, width: Double)?) {
+        (self.layerID, self.geometry, self.transform, self.fill, self.stroke) = (layerID, geometry, transform, fill, stroke)
+    }
 }

@@ -33,11 +33,11 @@ public struct SceneDecoder: Sendable {
         guard data.count <= limits.maxFileBytes else {
             throw SceneError(Diagnostic(.limitExceeded,
                                         "the file is \(data.count) bytes; scene files are limited to \(limits.maxFileBytes)",
-                                        at: SourceLocation(file: path, line: 1, column: 1), path: ""))
+                                        at: SceneLocation(file: path, line: 1, column: 1), path: ""))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw SceneError(Diagnostic(.syntax, "the file is not UTF-8 text",
-                                        at: SourceLocation(file: path, line: 1, column: 1), path: ""))
+                                        at: SceneLocation(file: path, line: 1, column: 1), path: ""))
         }
         var scene = try decode(text, file: path)
         scene.sourcePath = path
@@ -51,7 +51,7 @@ public struct SceneDecoder: Sendable {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw SceneError(Diagnostic(.missingKey, "the file is empty; a scene starts with 'reel: 1'",
-                                            at: SourceLocation(file: file, line: 1, column: 1), path: ""))
+                                            at: SceneLocation(file: file, line: 1, column: 1), path: ""))
             }
             root = try SourceNode(node, file: file, maxDepth: limits.maxDepth)
         } catch let error as SceneError {
@@ -73,15 +73,15 @@ public struct SceneDecoder: Sendable {
             switch yaml {
             case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
                 return Diagnostic(.syntax, "not valid YAML or JSON: \(problem)",
-                                  at: SourceLocation(file: file, line: mark.line, column: mark.column), path: "")
+                                  at: SceneLocation(file: file, line: mark.line, column: mark.column), path: "")
             case let .duplicatedKeysInMapping(duplicates, context):
                 let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
                 return Diagnostic(.duplicateKey, "key \(names) appears more than once in one mapping; keep one",
-                                  at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column), path: "")
+                                  at: SceneLocation(file: file, line: context.mark.line, column: context.mark.column), path: "")
             default:
                 break
             }
         }
-        return Diagnostic(.syntax, "not valid YAML or JSON: \(error)", at: SourceLocation(file: file, line: 1, column: 1), path: "")
+        return Diagnostic(.syntax, "not valid YAML or JSON: \(error)", at: SceneLocation(file: file, line: 1, column: 1), path: "")
     }
 }

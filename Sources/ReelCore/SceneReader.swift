@@ -168,7 +168,10 @@ final class SceneReader {
         let rotation = f["rotation"].map { animatable($0, path: path + ".rotation") { self.double($0, path: $1) } } ?? .constant(0)
         let opacity = f["opacity"].map { animatable($0, path: path + ".opacity") { self.double($0, path: $1, in: 0...1) } } ?? .constant(1)
         let stroke = f["stroke"].map { self.stroke($0, path: path + ".stroke") } ?? .some(nil)
-        var fill: Animatable<Color>?? = stroke == nil ? .some(.constant(.white)) : .some(nil)
+        var hasStroke = false
+        if case .some(.some) = stroke { hasStroke = true }
+        // Unpainted shapes would be invisible; white is the visible default unless stroked.
+        var fill: Animatable<Color>?? = hasStroke ? .some(nil) : .some(.constant(.white))
         if let fillNode = f["fill"] {
             if case let .scalar(text, _, _) = fillNode, text == "none" {
                 fill = .some(nil)

@@ -1,7 +1,7 @@
 import Yams
 
 /// A position in a scene file, 1-based, for messages.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+public struct SceneLocation: Sendable, Hashable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int
@@ -19,16 +19,16 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 indirect enum SourceNode {
     struct Entry {
         var key: String
-        var keyLocation: SourceLocation
+        var keyLocation: SceneLocation
         var value: SourceNode
     }
 
     /// `plain` is false for quoted scalars: `"12"` is a string, `12` is a number.
-    case scalar(String, plain: Bool, SourceLocation)
-    case mapping([Entry], SourceLocation)
-    case sequence([SourceNode], SourceLocation)
+    case scalar(String, plain: Bool, SceneLocation)
+    case mapping([Entry], SceneLocation)
+    case sequence([SourceNode], SceneLocation)
 
-    var location: SourceLocation {
+    var location: SceneLocation {
         switch self {
         case let .scalar(_, _, l), let .mapping(_, l), let .sequence(_, l): return l
         }
@@ -56,7 +56,7 @@ extension SourceNode {
     /// Converts Yams' tree, refusing nesting deeper than `maxDepth` (a hostile file could
     /// otherwise exhaust the stack of whatever walks the tree).
     init(_ node: Node, file: String, depth: Int = 0, maxDepth: Int) throws(SceneError) {
-        let location = SourceLocation(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
+        let location = SceneLocation(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
         guard depth <= maxDepth else {
             throw SceneError(Diagnostic(.limitExceeded, "nesting is deeper than \(maxDepth) levels", at: location, path: ""))
         }
@@ -66,7 +66,7 @@ extension SourceNode {
         case let .mapping(mapping):
             var entries: [Entry] = []
             for (key, value) in mapping {
-                let keyLocation = SourceLocation(file: file, line: key.mark?.line ?? 0, column: key.mark?.column ?? 0)
+                let keyLocation = SceneLocation(file: file, line: key.mark?.line ?? 0, column: key.mark?.column ?? 0)
                 guard case let .scalar(keyScalar) = key else {
                     throw SceneError(Diagnostic(.typeMismatch, "a mapping key must be a plain name", at: keyLocation, path: ""))
                 }

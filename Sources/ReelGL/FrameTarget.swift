@@ -18,6 +18,7 @@ public final class FrameTarget {
     let resolveFramebuffer: GLFramebuffer
     let multisampleFramebuffer: GLFramebuffer?
     private let context: GLContext
+    private var inPass = false
 
     /// - Throws: `ReelError` when the size exceeds the driver's limits or the framebuffer is
     ///   incomplete.
@@ -42,6 +43,9 @@ public final class FrameTarget {
     /// alpha, premultiplied here), runs `body`, then resolves. Drawing is legal only inside.
     public func withPass<T>(clear: Color?, _ body: () throws -> T) throws -> T {
         context.assertOnThread()
+        precondition(!inPass, "FrameTarget passes do not nest")
+        inPass = true
+        defer { inPass = false }
         glBindFramebuffer(GLenum(GL_FRAMEBUFFER), (multisampleFramebuffer ?? resolveFramebuffer).name)
         glViewport(0, 0, GLsizei(width), GLsizei(height))
         if let clear {
@@ -64,6 +68,7 @@ public final class FrameTarget {
     /// Reads the resolved picture: premultiplied RGBA, rows top to bottom.
     public func readPixels() throws -> RGBAImage {
         context.assertOnThread()
+        precondition(!inPass, "readPixels inside a pass would read an unresolved picture; read after withPass returns")
         var pixels = [UInt8](repeating: 0, count: width * height * 4)
         glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), resolveFramebuffer.name)
         glPixelStorei(GLenum(GL_PACK_ALIGNMENT), 1)

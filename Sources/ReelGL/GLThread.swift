@@ -35,9 +35,11 @@ final class GLThread: @unchecked Sendable {
     func sync<T>(_ body: () throws -> T) throws -> T {
         if isCurrent { return try body() }
         return try withoutActuallyEscaping(body) { body in
-            let box = ResultBox<T>()
-            enqueue { box.finish(Result { try body() }) }
-            return try box.wait().get()
+            // The job must drop `body` before the caller wakes: withoutActuallyEscaping traps
+            // if the closure is still referenced when this block returns.
+            let job = SyncJob(body)
+            enqueue { job.finish(job.runOnce()) }
+            return try job.wait().get()
         }
     }
 
@@ -87,10 +89,20 @@ final class GLThread: @unchecked Sendable {
     }
 }
 
-/// Carries one result from the GL thread back to a waiting caller.
-private final class ResultBox<T>: @unchecked Sendable {
+/// One `sync` call: runs its body once on the GL thread, forgets it, and hands the result
+/// back to the waiting caller.
+private final class SyncJob<T>: @unchecked Sendable {
     private let condition = NSCondition()
+    private var body: (() throws -> T)?
     private var result: Result<T, any Error>?
+
+    init(_ body: @escaping () throws -> T) { self.body = body }
+
+    func runOnce() -> Result<T, any Error> {
+        guard let body else { preconditionFailure("a GL job ran twice") }
+        self.body = nil
+        return Result { try body() }
+    }
 
     func finish(_ result: Result<T, any Error>) {
         condition.lock()
