@@ -8,10 +8,7 @@ struct DoctorCommand: ParsableCommand {
         commandName: "doctor",
         abstract: "Show what Reel renders with: EGL devices, the GL renderer, hardware or software.",
         discussion: """
-        Lists EGL's client extensions and devices, the display Reel chose (REEL_EGL_DEVICE=N
-        picks device N), and GL_VENDOR, GL_RENDERER and GL_VERSION with the limits that matter.
-        Warns loudly when an NVIDIA GPU is present but rendering fell back to Mesa's software
-        rasterizer, and says how to fix it.
+        Lists EGL's client extensions and devices, the display Reel chose (REEL_EGL_DEVICE=N picks device N), and GL_VENDOR, GL_RENDERER and GL_VERSION with the limits that matter. Warns loudly when an NVIDIA GPU is present but rendering fell back to Mesa's software rasterizer, and says how to fix it.
 
         Exits 1 when no GL context can be made.
         """

@@ -9,12 +9,9 @@ struct StillCommand: ParsableCommand {
         commandName: "still",
         abstract: "Render one frame of a scene to a PNG.",
         discussion: """
-        The frame is chosen by time (--at) or by number (--frame); by default it is frame 0.
-        Times are written 2s, 500ms, 90f (frames) or as a bare number of seconds.
+        The frame is chosen by time (--at) or by number (--frame); by default it is frame 0. Times are written 2s, 500ms, 90f (frames) or as a bare number of seconds.
 
-        The PNG is written to a temporary file beside OUTPUT and renamed into place when
-        complete, so OUTPUT is never left half-written; an existing OUTPUT is replaced only
-        when the new one is complete.
+        The PNG is written to a temporary file beside OUTPUT and renamed into place when complete, so OUTPUT is never left half-written; an existing OUTPUT is replaced only when the new one is complete.
 
         Examples:
           reel still Scenes/hello.yaml --at 1s -o hello.png

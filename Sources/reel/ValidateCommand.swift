@@ -7,8 +7,7 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check scene files and report every problem with its file, line and column.",
         discussion: """
-        Exits 0 when every file is valid, 1 otherwise. Nothing is rendered, so this is fast and
-        needs no GL.
+        Exits 0 when every file is valid, 1 otherwise. Nothing is rendered, so this is fast and needs no GL.
 
         Example:
           reel validate Scenes/*.yaml
