@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore"]),
         .testTarget(name: "ReelGLTests", dependencies: ["ReelGL"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"]),
-        .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"]),
+        .testTarget(name: "ReelCLITests", dependencies: ["reel"], exclude: ["Support"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,32 +3,40 @@ import Foundation
 /// One OS thread that owns a GL context for its whole life and runs jobs on it in order.
 ///
 /// GL contexts are bound to threads, and Swift concurrency hops threads freely, so every GL
-/// call in Reel goes through a `GLThread` rather than the cooperative pool.
+/// call in Reel goes through a `GLThread` rather than the cooperative pool. A raw pthread
+/// rather than Foundation's `Thread`, so that `stop()` can join it: the EGL libraries keep
+/// per-thread state whose destructors run as the thread exits, and a process that exits
+/// while they run can abort.
 final class GLThread: @unchecked Sendable {
-    // All mutable state is guarded by `condition`.
-    private let condition = NSCondition()
-    private var jobs: [() -> Void] = []
-    private var stopping = false
-    private var finished = false
-    private var threadID: pthread_t?
+    private let queue = JobQueue()
+    // Guarded by `queue.condition`.
+    private var handle: pthread_t?
 
+    /// The label given at start, for messages.
+    let name: String
+
+    /// Starts the thread.
     init(name: String) {
-        let thread = Thread { [self] in self.loop() }
-        thread.name = name
-        thread.stackSize = 8 << 20
-        thread.start()
-        condition.lock()
-        while threadID == nil { condition.wait() }
-        condition.unlock()
+        self.name = name
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setstacksize(&attributes, 8 << 20)
+        defer { pthread_attr_destroy(&attributes) }
+        let context = Unmanaged.passRetained(queue).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(&thread, &attributes, { raw in
+            guard let raw else { return nil }
+            Unmanaged<JobQueue>.fromOpaque(raw).takeRetainedValue().loop()
+            return nil
+        }, context)
+        // Only resource exhaustion makes pthread_create fail; nothing sensible can go on.
+        precondition(status == 0, "could not start GL thread '\(name)' (pthread_create returned \(status))")
+        handle = thread
+        queue.waitUntilRunning()
     }
 
     /// True when called on this thread; GL entry points assert it.
-    var isCurrent: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        guard let threadID else { return false }
-        return pthread_equal(threadID, pthread_self()) != 0
-    }
+    var isCurrent: Bool { queue.isCurrentThread }
 
     /// Runs `body` on the thread and waits for it. Called on the thread itself, it runs
     /// inline (so a job may call `sync` without deadlocking).
@@ -38,7 +46,7 @@ final class GLThread: @unchecked Sendable {
             // The job must drop `body` before the caller wakes: withoutActuallyEscaping traps
             // if the closure is still referenced when this block returns.
             let job = SyncJob(body)
-            enqueue { job.finish(job.runOnce()) }
+            queue.enqueue { job.finish(job.runOnce()) }
             return try job.wait().get()
         }
     }
@@ -46,45 +54,79 @@ final class GLThread: @unchecked Sendable {
     /// Runs `body` on the thread without blocking the caller's thread.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue { continuation.resume(with: Result { try body() }) }
+            queue.enqueue { continuation.resume(with: Result { try body() }) }
         }
     }
 
-    /// Finishes queued jobs, then ends the thread. Idempotent; returns at once when called
-    /// from the thread itself.
+    /// Finishes queued jobs, ends the thread and waits until it has fully exited. Idempotent.
+    /// Called from the thread itself it cannot wait, so it detaches the thread instead.
     func stop() {
+        queue.requestStop()
         let current = isCurrent
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        if !current {
-            while !finished { condition.wait() }
+        let thread: pthread_t? = queue.withLock {
+            defer { handle = nil }
+            return handle
         }
+        guard let thread else { return }
+        if current {
+            pthread_detach(thread)
+        } else {
+            pthread_join(thread, nil)
+        }
+    }
+}
+
+/// The jobs waiting for a `GLThread`, and the loop that runs them.
+private final class JobQueue: @unchecked Sendable {
+    // All mutable state is guarded by `condition`.
+    let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+    private var stopping = false
+    private var threadID: pthread_t?
+
+    func withLock<T>(_ body: () -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return body()
+    }
+
+    var isCurrentThread: Bool {
+        withLock { threadID.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
+    }
+
+    func waitUntilRunning() {
+        condition.lock()
+        while threadID == nil { condition.wait() }
         condition.unlock()
     }
 
-    private func enqueue(_ job: @escaping () -> Void) {
+    func enqueue(_ job: @escaping () -> Void) {
         condition.lock()
+        defer { condition.unlock() }
         precondition(!stopping, "a job was sent to a GL thread that has stopped")
         jobs.append(job)
         condition.signal()
+    }
+
+    func requestStop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
         condition.unlock()
     }
 
-    private func loop() {
+    func loop() {
         condition.lock()
         threadID = pthread_self()
         condition.broadcast()
         while true {
             while jobs.isEmpty && !stopping { condition.wait() }
-            if jobs.isEmpty && stopping { break }
+            if jobs.isEmpty { break }
             let job = jobs.removeFirst()
             condition.unlock()
             job()
             condition.lock()
         }
-        finished = true
-        condition.broadcast()
         condition.unlock()
     }
 }
