@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// Reel: scene files to video, headless, on Linux. See README.md and DESIGN notes in Sources/.
+// Reel: scene files to pictures and video, headless, on Linux. See README.md.
 import PackageDescription
 
 let package = Package(

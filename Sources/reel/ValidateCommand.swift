@@ -23,7 +23,7 @@ struct ValidateCommand: ParsableCommand {
             do {
                 let scene = try reportingErrors { try SceneDecoder().load(path: path) }
                 let c = scene.canvas
-                print("\(path): ok (\(c.width)×\(c.height), \(c.fps.clean) fps, \(c.frameCount) frames, \(scene.layers.count) layers)")
+                print("\(path): ok (\(c.width)×\(c.height), \(c.fps.clean) fps, \(c.frameCount) frames, \(scene.layers.count) layer\(scene.layers.count == 1 ? "" : "s"))")
             } catch {
                 failed = true
             }
