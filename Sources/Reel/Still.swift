@@ -24,13 +24,22 @@ public enum Still {
         try AtomicFile.checkWritable(path)
     }
 
-    /// Draws frame `frame` of `scene`. Premultiplied RGBA, rows top to bottom.
-    public static func render(_ scene: Scene, frame: Int, gl: HeadlessGL) throws -> RGBAImage {
+    /// A rendered frame and the scene features this build could not draw in it.
+    public struct Output: Sendable {
+        /// Premultiplied RGBA, rows top to bottom.
+        public var image: RGBAImage
+        /// Features present but not drawn, e.g. "text layers", sorted.
+        public var skippedFeatures: [String]
+    }
+
+    /// Draws frame `frame` of `scene`.
+    public static func render(_ scene: Scene, frame: Int, gl: HeadlessGL) throws -> Output {
         let state = Timeline.evaluate(scene, frame: frame)
         return try gl.sync { context in
             let renderer = try FrameRenderer(context: context)
             defer { renderer.release() }
-            return try renderer.render(state)
+            let image = try renderer.render(state)
+            return Output(image: image, skippedFeatures: renderer.skippedFeatures.sorted())
         }
     }
 
@@ -38,10 +47,13 @@ public enum Still {
     /// complete or not at all, and an existing file is replaced only on success.
     /// - Throws: `E-IO-WRITE` before rendering when `path` cannot be written; GL and PNG
     ///   errors as they come.
-    public static func writePNG(_ scene: Scene, frame: Int, to path: String, gl: HeadlessGL) throws {
+    /// - Returns: the features present but not drawn.
+    @discardableResult
+    public static func writePNG(_ scene: Scene, frame: Int, to path: String, gl: HeadlessGL) throws -> [String] {
         try AtomicFile.checkWritable(path)
-        let image = try render(scene, frame: frame, gl: gl)
-        try AtomicFile.write(try PNGCodec.encode(image), to: path)
+        let output = try render(scene, frame: frame, gl: gl)
+        try AtomicFile.write(try PNGCodec.encode(output.image), to: path)
+        return output.skippedFeatures
     }
 }
 

@@ -78,3 +78,10 @@ public enum Animatable<Value: Interpolatable>: Sendable {
         return false
     }
 }
+
+extension String: Interpolatable {
+    /// Text does not blend: it switches when the next keyframe is reached.
+    public static func interpolate(_ from: String, _ to: String, _ t: Double) -> String {
+        t < 1 ? from : to
+    }
+}

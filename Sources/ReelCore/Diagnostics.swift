@@ -52,6 +52,20 @@ extension ReelError.Code {
     public static let keyframes = Self("E-SCENE-KEYFRAMES")
     /// An unknown easing name.
     public static let unknownEasing = Self("E-SCENE-EASING")
+    /// An asset file that does not exist.
+    public static let assetMissing = Self("E-SCENE-ASSET-MISSING")
+    /// A layer names an asset the scene does not declare.
+    public static let unknownAsset = Self("E-SCENE-UNKNOWN-ASSET")
+    /// `{{name}}` or `--set name=…` names no declared parameter.
+    public static let unknownParameter = Self("E-SCENE-UNKNOWN-PARAM")
+    /// A parameter's default or `--set` value does not fit its type.
+    public static let parameterType = Self("E-SCENE-PARAM-TYPE")
+    /// A pass, effect, animation or shader that no installed plugin provides.
+    public static let unknownPlugin = Self("E-SCENE-UNKNOWN-PLUGIN")
+    /// A mask naming no sibling layer, or itself.
+    public static let mask = Self("E-SCENE-MASK")
+    /// Malformed SVG path data, or keyframed paths of different structure.
+    public static let pathData = Self("E-SCENE-PATH")
     /// A guard against hostile files (size, nesting, keyframe count, canvas pixels, duration).
     public static let limitExceeded = Self("E-SCENE-LIMIT")
 }

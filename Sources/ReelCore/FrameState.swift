@@ -1,6 +1,6 @@
 /// Everything a renderer needs to draw one frame, with every animation resolved.
 ///
-/// Produced by `Timeline.evaluate`; contains no keyframes and no references to time, so a
+/// Produced by `Timeline.evaluate`; holds no keyframes and no references to time, so a
 /// renderer never needs the scene.
 public struct FrameState: Sendable {
     public var frame: Int
@@ -10,32 +10,146 @@ public struct FrameState: Sendable {
     public var height: Int
     public var background: Color
     public var samples: Int
-    /// Visible items in painter's order.
-    public var items: [ShapeItem]
+    /// Layers to draw, in painter's order (hidden, faded-out and out-of-lifespan layers and
+    /// mask sources are left out).
+    public var layers: [LayerState]
+    /// Post passes over the whole frame.
+    public var passes: [ResolvedPluginUse]
 
-    public init(frame: Int, time: Double, width: Int, height: Int, background: Color, samples: Int, items: [ShapeItem]) {
+    public init(frame: Int, time: Double, width: Int, height: Int, background: Color, samples: Int,
+                layers: [LayerState], passes: [ResolvedPluginUse] = []) {
         (self.frame, self.time, self.width, self.height) = (frame, time, width, height)
-        (self.background, self.samples, self.items) = (background, samples, items)
+        (self.background, self.samples, self.layers, self.passes) = (background, samples, layers, passes)
     }
 }
 
-/// One resolved shape: geometry in local units, the local-to-canvas transform and paint.
-public struct ShapeItem: Sendable {
-    public enum Geometry: Sendable, Hashable {
-        case rect(halfSize: Vec2, cornerRadius: Double)
-        case ellipse(radii: Vec2)
-    }
+/// A plugin use with its parameters' values at this frame.
+public struct ResolvedPluginUse: Sendable, Hashable {
+    public var name: String
+    public var parameters: [String: ResolvedValue]
 
-    public var layerID: String
-    public var geometry: Geometry
-    /// Maps the shape's local coordinates (origin at its centre) to canvas pixels.
+    public init(name: String, parameters: [String: ResolvedValue]) { (self.name, self.parameters) = (name, parameters) }
+}
+
+/// One layer at one frame.
+public struct LayerState: Sendable {
+    public var id: String
+    public var content: ContentState
+    /// Maps the layer's own coordinates to its parent's (the canvas at the top level).
     public var transform: Affine2D
-    /// Fill colour with the layer's opacity already applied to alpha.
-    public var fill: Color?
-    /// Stroke colour (opacity applied) and width in local units.
-    public var stroke: (color: Color, width: Double)?
+    /// 0…1, applied to the layer as a whole (a group composites as one).
+    public var opacity: Double
+    public var fill: Paint?
+    public var stroke: StrokeState?
+    public var trim: TrimState?
+    public var blend: BlendMode
+    public var mask: MaskState?
+    public var effects: [ResolvedPluginUse]
+    public var animate: [ResolvedPluginUse]
 
-    public init(layerID: String, geometry: Geometry, transform: Affine2D, fill: Color?, stroke: (color: Color, width: Double)?) {
-        (self.layerID, self.geometry, self.transform, self.fill, self.stroke) = (layerID, geometry, transform, fill, stroke)
+    public init(id: String, content: ContentState, transform: Affine2D, opacity: Double = 1, fill: Paint? = nil,
+                stroke: StrokeState? = nil, trim: TrimState? = nil, blend: BlendMode = .normal, mask: MaskState? = nil,
+                effects: [ResolvedPluginUse] = [], animate: [ResolvedPluginUse] = []) {
+        self.id = id
+        self.content = content
+        self.transform = transform
+        self.opacity = opacity
+        self.fill = fill
+        self.stroke = stroke
+        self.trim = trim
+        self.blend = blend
+        self.mask = mask
+        self.effects = effects
+        self.animate = animate
     }
+}
+
+/// What a layer draws at one frame, all values resolved.
+public enum ContentState: Sendable {
+    case rect(halfSize: Vec2, cornerRadius: Double)
+    case ellipse(radii: Vec2)
+    case polygon(sides: Int, radius: Double)
+    case star(points: Int, outerRadius: Double, innerRadius: Double)
+    case line(from: Vec2, to: Vec2)
+    case path(PathData, fillRule: FillRule)
+    case text(TextState)
+    case image(ImageState)
+    case video(VideoState)
+    case group([LayerState])
+    case shader(ResolvedPluginUse, size: Vec2)
+
+    /// The kind's name, for messages.
+    public var kindName: String {
+        switch self {
+        case .rect: return "rect"
+        case .ellipse: return "ellipse"
+        case .polygon: return "polygon"
+        case .star: return "star"
+        case .line: return "line"
+        case .path: return "path"
+        case .text: return "text"
+        case .image: return "image"
+        case .video: return "video"
+        case .group: return "group"
+        case .shader: return "shader"
+        }
+    }
+}
+
+public struct TextState: Sendable, Hashable {
+    public var text: String
+    public var fontFamily: String
+    public var fontSize: Double
+    public var fontWeight: Int
+    public var italic: Bool
+    public var align: TextAlign
+    public var lineHeight: Double
+    public var letterSpacing: Double
+}
+
+public struct ImageState: Sendable, Hashable {
+    public var asset: String
+    public var size: Vec2?
+    public var fit: Fit
+}
+
+public struct VideoState: Sendable, Hashable {
+    public var asset: String
+    public var size: Vec2?
+    public var fit: Fit
+    /// Seconds into the clip, before looping or holding is applied (the decoder knows the
+    /// clip's length; the timeline does not).
+    public var clipTime: Double
+    public var loop: Bool
+}
+
+public struct StrokeState: Sendable, Hashable {
+    public var color: Color
+    public var width: Double
+    public var cap: LineCap
+    public var join: LineJoin
+    public var miterLimit: Double
+    public var dash: [Double]?
+    public var dashOffset: Double
+
+    public init(color: Color, width: Double, cap: LineCap = .butt, join: LineJoin = .miter, miterLimit: Double = 4,
+                dash: [Double]? = nil, dashOffset: Double = 0) {
+        (self.color, self.width, self.cap, self.join) = (color, width, cap, join)
+        (self.miterLimit, self.dash, self.dashOffset) = (miterLimit, dash, dashOffset)
+    }
+}
+
+public struct TrimState: Sendable, Hashable {
+    public var start: Double
+    public var end: Double
+    public var offset: Double
+}
+
+/// The resolved mask source. `source` holds the source layer, or nothing when the source
+/// is outside its lifespan (an empty mask, which hides the layer unless inverted); a list
+/// only because a struct cannot hold itself directly.
+public struct MaskState: Sendable {
+    public var source: [LayerState]
+    public var mode: MaskMode
+    public var invert: Bool
 }

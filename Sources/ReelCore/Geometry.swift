@@ -48,6 +48,12 @@ public struct Affine2D: Sendable, Hashable {
         return Affine2D(a: c, b: s, c: -s, d: c, tx: 0, ty: 0)
     }
 
+    /// Shear by `degrees.x` along x (x grows with y) and `degrees.y` along y.
+    public static func skew(degrees: Vec2) -> Affine2D {
+        if degrees == .zero { return .identity }
+        return Affine2D(a: 1, b: tan(degrees.y * .pi / 180), c: tan(degrees.x * .pi / 180), d: 1, tx: 0, ty: 0)
+    }
+
     /// `self` applied after `other`: `(self * other)(p) == self(other(p))`.
     public static func * (lhs: Affine2D, rhs: Affine2D) -> Affine2D {
         Affine2D(

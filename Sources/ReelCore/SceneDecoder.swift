@@ -8,8 +8,21 @@ import Yams
 /// together so a user fixes a file in one round.
 public struct SceneDecoder: Sendable {
     public var limits: SceneLimits
+    /// The plugin contributions scenes may name. The default is the core alone.
+    public var catalog: PluginCatalog
+    /// Parameter overrides (`--set name=value`), checked against the declared types.
+    public var overrides: [String: String]
+    /// Whether `load` reports asset files that do not exist. The default is true; workers
+    /// that receive assets by hash turn it off.
+    public var checkAssets: Bool
 
-    public init(limits: SceneLimits = SceneLimits()) { self.limits = limits }
+    public init(limits: SceneLimits = SceneLimits(), catalog: PluginCatalog = .core, overrides: [String: String] = [:],
+                checkAssets: Bool = true) {
+        self.limits = limits
+        self.catalog = catalog
+        self.overrides = overrides
+        self.checkAssets = checkAssets
+    }
 
     /// Loads the scene file at `path`.
     /// - Throws: `ReelError` (`E-IO-READ`) when the file cannot be read, `SceneError` when
@@ -39,14 +52,20 @@ public struct SceneDecoder: Sendable {
             throw SceneError(Diagnostic(.syntax, "the file is not UTF-8 text",
                                         at: SceneLocation(file: path, line: 1, column: 1), path: ""))
         }
-        var scene = try decode(text, file: path)
+        let folder = url.deletingLastPathComponent().path
+        var scene = try decode(text, file: path, baseDirectory: folder)
         scene.sourcePath = path
         return scene
     }
 
-    /// Decodes scene text; `file` names it in messages.
+    /// Decodes scene text; `file` names it in messages, and asset paths resolve against
+    /// `baseDirectory` (when nil, asset paths stay as written and are not checked).
     /// - Throws: `SceneError` with every problem found.
-    public func decode(_ text: String, file: String = "<scene>") throws(SceneError) -> Scene {
+    public func decode(_ text: String, file: String = "<scene>", baseDirectory: String? = nil) throws(SceneError) -> Scene {
+        guard text.utf8.count <= limits.maxFileBytes else {
+            throw SceneError(Diagnostic(.limitExceeded, "the scene is \(text.utf8.count) bytes; the limit is \(limits.maxFileBytes)",
+                                        at: SceneLocation(file: file, line: 1, column: 1), path: ""))
+        }
         let root: SourceNode
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -59,8 +78,8 @@ public struct SceneDecoder: Sendable {
         } catch {
             throw SceneError(Self.syntaxDiagnostic(error, file: file))
         }
-        let reader = SceneReader(limits: limits)
-        let scene = reader.scene(root)
+        let reader = SceneReader(limits: limits, catalog: catalog, baseDirectory: baseDirectory, checkAssets: checkAssets)
+        let scene = reader.scene(root, overrides: overrides)
         if !reader.diagnostics.isEmpty { throw SceneError(reader.diagnostics) }
         guard let scene else {
             throw SceneError(Diagnostic(.syntax, "the scene could not be read", at: root.location, path: ""))

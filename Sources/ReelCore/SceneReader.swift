@@ -8,34 +8,173 @@ import Foundation
 final class SceneReader {
     private(set) var diagnostics: [Diagnostic] = []
     let limits: SceneLimits
-    /// Needed to read frame-valued times (`90f`) before the canvas is complete.
-    private var fps: Double = 30
+    let catalog: PluginCatalog
+    /// The scene file's folder, for resolving asset paths; nil for scenes from memory.
+    let baseDirectory: String?
+    let checkAssets: Bool
+    /// Needed to read frame-valued times (`90f`) in the layers.
+    var fps: Double = 30
+    private var assets: [Asset] = []
+    private var layerIDs: [String: String] = [:]
 
-    init(limits: SceneLimits) { self.limits = limits }
+    init(limits: SceneLimits, catalog: PluginCatalog, baseDirectory: String?, checkAssets: Bool) {
+        self.limits = limits
+        self.catalog = catalog
+        self.baseDirectory = baseDirectory
+        self.checkAssets = checkAssets
+    }
 
-    func report(_ code: ReelError.Code, _ message: String, at node: SourceNode, path: String, suggestion: String? = nil) {
-        diagnostics.append(Diagnostic(code, message, at: node.location, path: path, suggestion: suggestion))
+    func report(_ code: ReelError.Code, _ message: String, at node: SourceNode?, path: String, suggestion: String? = nil) {
+        diagnostics.append(Diagnostic(code, message, at: node?.location, path: path, suggestion: suggestion))
     }
 
     // MARK: - The scene
 
-    static let topKeys = ["reel", "canvas", "layers"]
+    static let topKeys = ["reel", "canvas", "seed", "params", "assets", "layers", "passes"]
 
-    func scene(_ root: SourceNode) -> Scene? {
-        guard let fields = fields(root, path: "", allowed: Self.topKeys, required: ["reel", "canvas"]) else { return nil }
-        if let version = fields["reel"] {
-            if let v = int(version, path: "reel"), v != 1 {
-                report(.unsupportedVersion, "scene format \(v) is not supported; this Reel reads format 1", at: version, path: "reel")
+    func scene(_ root: SourceNode, overrides: [String: String]) -> Scene? {
+        guard let top = fields(root, path: "", allowed: Self.topKeys, required: ["reel", "canvas"]) else { return nil }
+        if let version = top["reel"], let v = int(version, path: "reel"), v != 1 {
+            report(.unsupportedVersion, "scene format \(v) is not supported; this Reel reads format 1", at: version, path: "reel")
+        }
+        let parameters = top["params"].map { self.parameters($0, overrides: overrides) } ?? self.parameters(nil, overrides: overrides)
+
+        // Substitute {{name}} everywhere but in `params` itself, then read the rest.
+        let values = Dictionary(parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var f = top
+        for index in f.entries.indices where f.entries[index].key != "params" {
+            f.entries[index].value = substitute(f.entries[index].value, values: values, path: f.entries[index].key)
+        }
+
+        var seed: UInt64 = 0
+        if let seedNode = f["seed"] {
+            if case let .scalar(text, true, _) = seedNode, let v = UInt64(text) { seed = v } else {
+                report(.typeMismatch, "expected a whole number of at least 0, found \(seedNode.foundDescription)", at: seedNode, path: "seed")
             }
         }
-        let canvas = fields["canvas"].flatMap { self.canvas($0, path: "canvas") }
-        var layers: [Layer] = []
-        if let list = fields["layers"] {
-            layers = self.layers(list, path: "layers")
-        }
+        let canvas = f["canvas"].flatMap { self.canvas($0, path: "canvas") }
+        if let assetNode = f["assets"] { readAssets(assetNode) }
+        let layers = f["layers"].map { self.layers($0, path: "layers") } ?? []
+        let passes = f["passes"].map { self.pluginUses($0, kind: .pass, path: "passes") } ?? []
         guard let canvas else { return nil }
-        return Scene(format: 1, canvas: canvas, layers: layers)
+        return Scene(format: 1, canvas: canvas, seed: seed, parameters: parameters, assets: assets, layers: layers, passes: passes)
     }
+
+    // MARK: - Parameters and templating
+
+    func parameters(_ node: SourceNode?, overrides: [String: String]) -> [ParameterDeclaration] {
+        var declarations: [ParameterDeclaration] = []
+        if let node, case let .mapping(entries, _) = node {
+            for entry in entries {
+                let path = "params." + entry.key
+                if !Self.isIdentifier(entry.key) {
+                    report(.typeMismatch, "a parameter name must be letters, digits and _ (starting with a letter)", at: .scalar(entry.key, plain: true, entry.keyLocation), path: path)
+                    continue
+                }
+                if let declaration = parameter(entry.key, entry.value, path: path) { declarations.append(declaration) }
+            }
+        } else if let node, !node.isNull {
+            report(.typeMismatch, "expected a mapping of parameter names to defaults, found \(node.foundDescription)", at: node, path: "params")
+        }
+        for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
+            guard let index = declarations.firstIndex(where: { $0.name == name }) else {
+                report(.unknownParameter, "--set \(name): the scene declares no parameter '\(name)'" +
+                       (declarations.isEmpty ? "" : " (it has \(declarations.map(\.name).joined(separator: ", ")))"),
+                       at: nil, path: "", suggestion: nearestName(to: name, in: declarations.map(\.name)))
+                continue
+            }
+            if let problem = declarations[index].problem(with: value) {
+                report(.parameterType, "--set \(name)=\(value): \(problem) (the parameter is a \(declarations[index].type.rawValue))", at: nil, path: "")
+                continue
+            }
+            declarations[index].value = value
+        }
+        return declarations
+    }
+
+    private func parameter(_ name: String, _ node: SourceNode, path: String) -> ParameterDeclaration? {
+        if case let .scalar(text, plain, _) = node, !node.isNull {
+            // The type follows the default: 3 is a number, true a bool, anything else text.
+            let type: ParameterType = plain && Double(text)?.isFinite == true ? .number : plain && (text == "true" || text == "false") ? .bool : .string
+            return ParameterDeclaration(name: name, type: type, defaultValue: text, value: text)
+        }
+        guard let f = fields(node, path: path, allowed: ["type", "default", "doc", "min", "max"], required: ["type", "default"]) else { return nil }
+        guard let typeNode = f["type"], let type = enumValue(typeNode, path: path + ".type", ParameterType.self),
+              let defaultNode = f["default"] else { return nil }
+        var declaration = ParameterDeclaration(name: name, type: type, defaultValue: "", value: "")
+        if let doc = f["doc"] { declaration.doc = string(doc, path: path + ".doc") }
+        if let min = f["min"] { declaration.minimum = double(min, path: path + ".min") }
+        if let max = f["max"] { declaration.maximum = double(max, path: path + ".max") }
+        var text: String
+        switch defaultNode {
+        case let .scalar(t, _, _): text = t
+        case let .sequence(items, _) where type == .vec2 && items.count == 2:
+            guard let v = vec2(defaultNode, path: path + ".default", allowScalar: false) else { return nil }
+            text = "\(v.x.clean),\(v.y.clean)"
+        default:
+            report(.typeMismatch, "expected a default value, found \(defaultNode.foundDescription)", at: defaultNode, path: path + ".default")
+            return nil
+        }
+        if text.isEmpty && defaultNode.isNull { text = "" }
+        if let problem = declaration.problem(with: text) {
+            report(.parameterType, "the default does not fit the type \(type.rawValue): \(problem)", at: defaultNode, path: path + ".default")
+            return nil
+        }
+        declaration.defaultValue = text
+        declaration.value = text
+        return declaration
+    }
+
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, CharacterSet.letters.contains(first) else { return false }
+        return s.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "_" }
+    }
+
+    /// Replaces `{{name}}` in every scalar. A scalar that is exactly one reference to a
+    /// number, bool or vector parameter stays a plain value, so it reads as that type.
+    func substitute(_ node: SourceNode, values: [String: ParameterDeclaration], path: String) -> SourceNode {
+        switch node {
+        case let .scalar(text, plain, location):
+            guard text.contains("{{") else { return node }
+            var output = ""
+            var rest = Substring(text)
+            var wholeType: ParameterType?
+            while let open = rest.range(of: "{{") {
+                output += rest[..<open.lowerBound]
+                guard let close = rest[open.upperBound...].range(of: "}}") else {
+                    output += rest[open.lowerBound...]
+                    rest = ""
+                    break
+                }
+                let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+                if let declaration = values[name] {
+                    output += declaration.value
+                    if open.lowerBound == text.startIndex && close.upperBound == text.endIndex { wholeType = declaration.type }
+                } else {
+                    report(.unknownParameter, "'{{\(name)}}' names no parameter; declare it under params", at: node, path: path,
+                           suggestion: nearestName(to: name, in: Array(values.keys).sorted()))
+                }
+                rest = rest[close.upperBound...]
+            }
+            output += rest
+            if let wholeType, wholeType == .vec2 {
+                let parts = output.split(separator: ",").map { SourceNode.scalar($0.trimmingCharacters(in: .whitespaces), plain: true, location) }
+                return .sequence(parts, location)
+            }
+            let staysPlain = wholeType.map { [.number, .integer, .bool].contains($0) } ?? plain
+            return .scalar(output, plain: staysPlain, location)
+        case let .mapping(entries, location):
+            return .mapping(entries.map { entry in
+                var e = entry
+                e.value = substitute(entry.value, values: values, path: path + "." + entry.key)
+                return e
+            }, location)
+        case let .sequence(items, location):
+            return .sequence(items.enumerated().map { substitute($1, values: values, path: "\(path)[\($0)]") }, location)
+        }
+    }
+
+    // MARK: - Canvas
 
     static let canvasKeys = ["size", "fps", "duration", "background", "samples"]
 
@@ -44,7 +183,7 @@ final class SceneReader {
         var canvas = Canvas()
         var ok = true
         if let fpsNode = f["fps"] {
-            if let v = double(fpsNode, path: path + ".fps", in: 0.001...1000, exclusiveLower: true) {
+            if let v = double(fpsNode, path: path + ".fps", in: 0...1000, exclusiveLower: true) {
                 canvas.fps = v
                 fps = v
             } else { ok = false }
@@ -87,146 +226,533 @@ final class SceneReader {
             if let s = int(samplesNode, path: path + ".samples"), [1, 2, 4, 8, 16].contains(s) {
                 canvas.samples = s
             } else {
-                report(.outOfRange, "expected 1, 2, 4, 8 or 16 samples, found \(samplesNode.foundDescription)", at: samplesNode, path: path + ".samples")
+                if case .scalar(_, true, _) = samplesNode, Int(samplesNode.text ?? "") != nil {
+                    report(.outOfRange, "expected 1, 2, 4, 8 or 16 samples, found \(samplesNode.foundDescription)", at: samplesNode, path: path + ".samples")
+                }
                 ok = false
             }
         }
         return ok ? canvas : nil
     }
 
+    // MARK: - Assets
+
+    func readAssets(_ node: SourceNode) {
+        guard case let .mapping(entries, _) = node else {
+            report(.typeMismatch, "expected a mapping of asset names to file paths, found \(node.foundDescription)", at: node, path: "assets")
+            return
+        }
+        for entry in entries {
+            let path = "assets." + entry.key
+            guard let file = string(entry.value, path: path) else { continue }
+            _ = registerAsset(name: entry.key, file: file, node: entry.value, path: path)
+        }
+    }
+
+    private func registerAsset(name: String, file: String, node: SourceNode, path: String) -> Asset? {
+        guard !file.isEmpty else {
+            report(.outOfRange, "an asset path cannot be empty", at: node, path: path)
+            return nil
+        }
+        var resolved: String?
+        if let baseDirectory {
+            resolved = file.hasPrefix("/") ? file : URL(fileURLWithPath: baseDirectory).appendingPathComponent(file).standardizedFileURL.path
+        }
+        if checkAssets, let resolved {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) || isDirectory.boolValue {
+                report(.assetMissing, "asset file '\(file)' does not exist (looked for \(resolved)); asset paths are relative to the scene file", at: node, path: path)
+            }
+        }
+        let asset = Asset(name: name, path: file, resolvedPath: resolved)
+        assets.append(asset)
+        return asset
+    }
+
+    /// An asset reference: a name from `assets`, or a file path (registered under itself).
+    func assetReference(_ node: SourceNode, path: String) -> String? {
+        guard let reference = string(node, path: path) else { return nil }
+        if assets.contains(where: { $0.name == reference }) { return reference }
+        if reference.contains("/") || reference.contains(".") {
+            return registerAsset(name: reference, file: reference, node: node, path: path)?.name
+        }
+        report(.unknownAsset, "no asset named '\(reference)'; declare it under assets or give a file path", at: node, path: path,
+               suggestion: nearestName(to: reference, in: assets.map(\.name)))
+        return nil
+    }
+
     // MARK: - Layers
 
-    static let commonLayerKeys = ["id", "position", "anchor", "scale", "rotation", "opacity", "fill", "stroke", "visible"]
+    static let commonLayerKeys = ["id", "position", "anchor", "scale", "rotation", "skew", "opacity", "fill", "stroke",
+                                  "trim", "blend", "in", "out", "visible", "mask", "effects", "animate"]
+    static let textKeys = ["font", "align", "lineHeight", "letterSpacing"]
 
-    func layers(_ node: SourceNode, path: String) -> [Layer] {
+    func layers(_ node: SourceNode, path: String, idPrefix: String = "layer") -> [Layer] {
         guard case let .sequence(items, _) = node else {
             report(.typeMismatch, "expected a list of layers, found \(node.foundDescription)", at: node, path: path)
             return []
         }
-        guard items.count <= limits.maxLayers else {
-            report(.limitExceeded, "\(items.count) layers is over the limit of \(limits.maxLayers)", at: node, path: path)
+        guard items.count <= limits.maxLayers, layerIDs.count + items.count <= limits.maxLayers else {
+            report(.limitExceeded, "more than \(limits.maxLayers) layers", at: node, path: path)
             return []
         }
         var layers: [Layer] = []
-        var seen: [String: Int] = [:]
         for (index, item) in items.enumerated() {
             let itemPath = "\(path)[\(index)]"
-            guard let layer = layer(item, index: index, path: itemPath) else { continue }
-            if let previous = seen[layer.id] {
-                report(.duplicateID, "layer id '\(layer.id)' is already used by layers[\(previous)]; ids must be unique", at: item, path: itemPath + ".id")
+            guard let layer = layer(item, defaultID: "\(idPrefix)\(index)", path: itemPath) else { continue }
+            if let previous = layerIDs[layer.id] {
+                report(.duplicateID, "layer id '\(layer.id)' is already used by \(previous); ids must be unique in a scene", at: item, path: itemPath + ".id")
             }
-            seen[layer.id] = index
+            layerIDs[layer.id] = itemPath
             layers.append(layer)
+        }
+        // Masks name siblings: check once the whole list is known.
+        for (index, layer) in layers.enumerated() {
+            guard let mask = layer.mask else { continue }
+            let itemNode = items.indices.contains(index) ? items[index] : node
+            if mask.layer == layer.id {
+                report(.mask, "a layer cannot mask itself", at: itemNode, path: "\(path)[\(index)].mask")
+            } else if !layers.contains(where: { $0.id == mask.layer }) {
+                report(.mask, "mask layer '\(mask.layer)' is not in the same list; a mask must be a sibling layer", at: itemNode,
+                       path: "\(path)[\(index)].mask", suggestion: nearestName(to: mask.layer, in: layers.map(\.id)))
+            }
         }
         return layers
     }
 
-    func layer(_ node: SourceNode, index: Int, path: String) -> Layer? {
-        let allowed = Self.commonLayerKeys + Shape.kindNames
+    func layer(_ node: SourceNode, defaultID: String, path: String) -> Layer? {
+        let kindKeys = LayerContent.kindNames
+        let allowed = Self.commonLayerKeys + kindKeys + Self.textKeys
         guard let f = fields(node, path: path, allowed: allowed, required: [], reportUnknown: false) else { return nil }
 
-        // Report unknown keys first, suggesting a kind name when the typo is near one.
         for entry in f.entries where !allowed.contains(entry.key) {
             report(.unknownKey, "unknown key '\(entry.key)'", at: .scalar(entry.key, plain: true, entry.keyLocation),
                    path: path, suggestion: nearestName(to: entry.key, in: allowed))
         }
-        let kinds = f.entries.filter { Shape.kindNames.contains($0.key) }
+        let kinds = f.entries.filter { kindKeys.contains($0.key) }
         guard kinds.count == 1 else {
             if kinds.isEmpty {
-                let hasTypo = f.entries.contains { !allowed.contains($0.key) && nearestName(to: $0.key, in: Shape.kindNames) != nil }
+                let hasTypo = f.entries.contains { !allowed.contains($0.key) && nearestName(to: $0.key, in: kindKeys) != nil }
                 if !hasTypo {
-                    report(.layerKind, "the layer has no kind; give it one of: \(Shape.kindNames.joined(separator: ", "))", at: node, path: path)
+                    report(.layerKind, "the layer has no kind; give it one of: \(kindKeys.joined(separator: ", "))", at: node, path: path)
                 }
             } else {
                 report(.layerKind, "the layer has \(kinds.count) kinds (\(kinds.map(\.key).joined(separator: ", "))); a layer is exactly one kind", at: node, path: path)
             }
             return nil
         }
-
         let kind = kinds[0]
-        let kindPath = path + "." + kind.key
-        let shape: Shape?
-        switch kind.key {
-        case "rect":
-            shape = rect(kind.value, path: kindPath)
-        case "circle":
-            shape = circle(kind.value, path: kindPath)
-        default:
-            shape = ellipse(kind.value, path: kindPath)
+        if kind.key != "text" {
+            for entry in f.entries where Self.textKeys.contains(entry.key) {
+                report(.unknownKey, "'\(entry.key)' applies only to text layers", at: .scalar(entry.key, plain: true, entry.keyLocation), path: path)
+            }
         }
 
-        var id = "layer\(index)"
+        var id = defaultID
         if let idNode = f["id"], let text = string(idNode, path: path + ".id") {
-            if text.isEmpty {
-                report(.outOfRange, "a layer id cannot be empty", at: idNode, path: path + ".id")
+            if text.isEmpty || text.contains(where: { $0.isWhitespace }) {
+                report(.outOfRange, "a layer id must be non-empty and contain no spaces", at: idNode, path: path + ".id")
             }
             id = text
         }
+
+        let content = self.content(kind, layer: f, id: id, path: path)
         let position = f["position"].map { animatable($0, path: path + ".position") { self.vec2($0, path: $1, allowScalar: false) } } ?? .constant(.zero)
         let anchor = f["anchor"].map { animatable($0, path: path + ".anchor") { self.vec2($0, path: $1, allowScalar: false) } } ?? .constant(.zero)
         let scale = f["scale"].map { animatable($0, path: path + ".scale") { self.vec2($0, path: $1, allowScalar: true) } } ?? .constant(.one)
         let rotation = f["rotation"].map { animatable($0, path: path + ".rotation") { self.double($0, path: $1) } } ?? .constant(0)
+        let skew = f["skew"].map { animatable($0, path: path + ".skew") { self.vec2($0, path: $1, allowScalar: false, in: -89...89) } } ?? .constant(.zero)
         let opacity = f["opacity"].map { animatable($0, path: path + ".opacity") { self.double($0, path: $1, in: 0...1) } } ?? .constant(1)
         let stroke = f["stroke"].map { self.stroke($0, path: path + ".stroke") } ?? .some(nil)
         var hasStroke = false
         if case .some(.some) = stroke { hasStroke = true }
-        // Unpainted shapes would be invisible; white is the visible default unless stroked.
-        var fill: Animatable<Color>?? = hasStroke ? .some(nil) : .some(.constant(.white))
+        // Shapes need some paint to be seen: white unless stroked. Lines draw only strokes;
+        // pictures need no paint.
+        let paintless = ["line", "image", "video", "group", "shader"].contains(kind.key)
+        var fill: Animatable<Paint>?? = (hasStroke || paintless) ? .some(nil) : .some(.constant(.solid(.white)))
         if let fillNode = f["fill"] {
             if case let .scalar(text, _, _) = fillNode, text == "none" {
                 fill = .some(nil)
             } else {
-                fill = animatable(fillNode, path: path + ".fill") { self.color($0, path: $1) }.map { .some($0) }
+                fill = animatable(fillNode, path: path + ".fill", compatible: { a, b in
+                    a.interpolates(with: b) ? nil : "cannot blend a \(a.kindName) into a \(b.kindName); keyframed gradients need the same kind and number of stops"
+                }) { self.paint($0, path: $1) }.map { .some($0) }
             }
+        }
+        var finalStroke = stroke
+        if kind.key == "line", f["stroke"] == nil {
+            // A line is drawn by its stroke; without one it would be invisible.
+            finalStroke = .some(Stroke(color: .constant(.white), width: .constant(2)))
+        }
+        let trim = f["trim"].map { self.trim($0, path: path + ".trim") } ?? .some(nil)
+        let blend = f["blend"].map { enumValue($0, path: path + ".blend", BlendMode.self) } ?? .normal
+        let inTime = f["in"].flatMap { time($0, path: path + ".in") }
+        let outTime = f["out"].flatMap { time($0, path: path + ".out") }
+        if let inTime, let outTime, outTime <= inTime, let outNode = f["out"] {
+            report(.outOfRange, "the layer's out time (\(formatSeconds(outTime))s) must come after its in time (\(formatSeconds(inTime))s)", at: outNode, path: path + ".out")
         }
         var visible = true
         if let v = f["visible"] { visible = bool(v, path: path + ".visible") ?? true }
+        let mask = f["mask"].map { self.mask($0, path: path + ".mask") } ?? .some(nil)
+        let effects = f["effects"].map { pluginUses($0, kind: .pass, path: path + ".effects") } ?? []
+        let animate = f["animate"].map { pluginUses($0, kind: .animation, path: path + ".animate") } ?? []
 
-        guard let shape, let position, let anchor, let scale, let rotation, let opacity, let stroke, let fill else { return nil }
-        return Layer(id: id, shape: shape, position: position, anchor: anchor, scale: scale, rotation: rotation,
-                     opacity: opacity, fill: fill, stroke: stroke, visible: visible)
+        guard let content, let position, let anchor, let scale, let rotation, let skew, let opacity, let finalStroke,
+              let fill, let trim, let blend, let mask else { return nil }
+        return Layer(id: id, content: content, position: position, anchor: anchor, scale: scale, rotation: rotation, skew: skew,
+                     opacity: opacity, fill: fill, stroke: finalStroke, trim: trim, blend: blend, inTime: inTime, outTime: outTime,
+                     visible: visible, mask: mask, effects: effects, animate: animate)
     }
 
-    func rect(_ node: SourceNode, path: String) -> Shape? {
-        guard let f = fields(node, path: path, allowed: ["size", "radius"], required: ["size"]) else { return nil }
-        let size = f["size"].flatMap { animatable($0, path: path + ".size") { self.vec2($0, path: $1, allowScalar: true) } }
-        let radius = f["radius"].map { animatable($0, path: path + ".radius") { self.double($0, path: $1, in: 0...Double.greatestFiniteMagnitude) } } ?? .constant(0)
-        guard let size, let radius else { return nil }
-        return .rect(size: size, cornerRadius: radius)
+    func content(_ kind: SourceNode.Entry, layer f: Fields, id: String, path: String) -> LayerContent? {
+        let node = kind.value
+        let p = path + "." + kind.key
+        let nonNegative = 0...Double.greatestFiniteMagnitude
+        switch kind.key {
+        case "rect":
+            guard let g = fields(node, path: p, allowed: ["size", "radius"], required: ["size"]) else { return nil }
+            let size = g["size"].flatMap { animatable($0, path: p + ".size") { self.vec2($0, path: $1, allowScalar: true, in: nonNegative) } }
+            let radius = g["radius"].map { animatable($0, path: p + ".radius") { self.double($0, path: $1, in: nonNegative) } } ?? .constant(0)
+            guard let size, let radius else { return nil }
+            return .rect(size: size, cornerRadius: radius)
+        case "circle":
+            guard let g = fields(node, path: p, allowed: ["radius"], required: ["radius"]) else { return nil }
+            let radius = g["radius"].flatMap { animatable($0, path: p + ".radius") { self.double($0, path: $1, in: nonNegative) } }
+            return radius.map { .ellipse(radii: $0.map { Vec2($0, $0) }) }
+        case "ellipse":
+            guard let g = fields(node, path: p, allowed: ["size"], required: ["size"]) else { return nil }
+            let size = g["size"].flatMap { animatable($0, path: p + ".size") { self.vec2($0, path: $1, allowScalar: true, in: nonNegative) } }
+            return size.map { .ellipse(radii: $0.map { $0 * 0.5 }) }
+        case "polygon":
+            guard let g = fields(node, path: p, allowed: ["sides", "radius"], required: ["sides", "radius"]) else { return nil }
+            let sides = g["sides"].flatMap { int($0, path: p + ".sides", in: 3...1000) }
+            let radius = g["radius"].flatMap { animatable($0, path: p + ".radius") { self.double($0, path: $1, in: nonNegative) } }
+            guard let sides, let radius else { return nil }
+            return .polygon(sides: sides, radius: radius)
+        case "star":
+            guard let g = fields(node, path: p, allowed: ["points", "radius", "innerRadius"], required: ["points", "radius"]) else { return nil }
+            let points = g["points"].flatMap { int($0, path: p + ".points", in: 2...1000) }
+            let outer = g["radius"].flatMap { animatable($0, path: p + ".radius") { self.double($0, path: $1, in: nonNegative) } }
+            let inner = g["innerRadius"].map { animatable($0, path: p + ".innerRadius") { self.double($0, path: $1, in: nonNegative) } }
+                ?? outer.map { $0.map { $0 * 0.5 } }
+            guard let points, let outer, let inner else { return nil }
+            return .star(points: points, outerRadius: outer, innerRadius: inner)
+        case "line":
+            guard let g = fields(node, path: p, allowed: ["from", "to"], required: ["from", "to"]) else { return nil }
+            let from = g["from"].flatMap { animatable($0, path: p + ".from") { self.vec2($0, path: $1, allowScalar: false) } }
+            let to = g["to"].flatMap { animatable($0, path: p + ".to") { self.vec2($0, path: $1, allowScalar: false) } }
+            guard let from, let to else { return nil }
+            return .line(from: from, to: to)
+        case "path":
+            var dNode = node
+            var rule = FillRule.nonzero
+            if case .mapping = node, !isKeyframes(node) {
+                guard let g = fields(node, path: p, allowed: ["d", "fillRule"], required: ["d"]), let d = g["d"] else { return nil }
+                dNode = d
+                if let r = g["fillRule"] { rule = enumValue(r, path: p + ".fillRule", FillRule.self) ?? .nonzero }
+            }
+            let data = animatable(dNode, path: p, compatible: { a, b in
+                a.structure == b.structure ? nil : "keyframed paths need the same commands in the same order (\(a.structure) vs \(b.structure))"
+            }) { self.pathData($0, path: $1) }
+            return data.map { .path($0, fillRule: rule) }
+        case "text":
+            let text = animatable(node, path: p) { self.string($0, path: $1) }
+            var font = Font(family: "DejaVu Sans", size: .constant(48), weight: 400, italic: false)
+            if let fontNode = f["font"], let g = fields(fontNode, path: path + ".font", allowed: ["family", "size", "weight", "style"], required: []) {
+                if let family = g["family"].flatMap({ string($0, path: path + ".font.family") }) { font.family = family }
+                if let size = g["size"].flatMap({ animatable($0, path: path + ".font.size") { self.double($0, path: $1, in: 0...10_000) } }) { font.size = size }
+                if let weightNode = g["weight"] {
+                    if case let .scalar(w, _, _) = weightNode, ["bold", "normal", "regular"].contains(w) {
+                        font.weight = w == "bold" ? 700 : 400
+                    } else if let w = int(weightNode, path: path + ".font.weight", in: 100...900) {
+                        font.weight = w
+                    }
+                }
+                if let style = g["style"], let s = string(style, path: path + ".font.style") {
+                    if s == "italic" || s == "normal" { font.italic = s == "italic" } else {
+                        report(.outOfRange, "expected normal or italic, found \"\(s)\"", at: style, path: path + ".font.style",
+                               suggestion: nearestName(to: s, in: ["normal", "italic"]))
+                    }
+                }
+            }
+            let align = f["align"].map { enumValue($0, path: path + ".align", TextAlign.self) } ?? .center
+            let lineHeight = f["lineHeight"].map { animatable($0, path: path + ".lineHeight") { self.double($0, path: $1, in: 0...100) } } ?? .constant(1.2)
+            let spacing = f["letterSpacing"].map { animatable($0, path: path + ".letterSpacing") { self.double($0, path: $1) } } ?? .constant(0)
+            guard let text, let align, let lineHeight, let spacing else { return nil }
+            return .text(TextContent(text: text, font: font, align: align, lineHeight: lineHeight, letterSpacing: spacing))
+        case "image", "video":
+            let isVideo = kind.key == "video"
+            var asset: String?
+            var size: Animatable<Vec2>??
+            var fit: Fit? = .contain
+            var start = 0.0, speed = 1.0, loop = false
+            if case .scalar = node {
+                asset = assetReference(node, path: p)
+                size = .some(nil)
+            } else {
+                let allowed = isVideo ? ["asset", "size", "fit", "start", "speed", "loop"] : ["asset", "size", "fit"]
+                guard let g = fields(node, path: p, allowed: allowed, required: ["asset"]) else { return nil }
+                asset = g["asset"].flatMap { assetReference($0, path: p + ".asset") }
+                size = optional(g["size"]) { self.animatable($0, path: p + ".size") { self.vec2($0, path: $1, allowScalar: true, in: nonNegative) } }
+                if let fitNode = g["fit"] { fit = enumValue(fitNode, path: p + ".fit", Fit.self) }
+                if let s = g["start"] { start = time(s, path: p + ".start") ?? 0 }
+                if let s = g["speed"] { speed = double(s, path: p + ".speed", in: 0...1000, exclusiveLower: true) ?? 1 }
+                if let l = g["loop"] { loop = bool(l, path: p + ".loop") ?? false }
+            }
+            guard let asset, let size, let fit else { return nil }
+            if isVideo {
+                return .video(VideoContent(asset: asset, size: size, fit: fit, start: start, speed: speed, loop: loop))
+            }
+            return .image(ImageContent(asset: asset, size: size, fit: fit))
+        case "group":
+            var list = node
+            if case .mapping = node {
+                guard let g = fields(node, path: p, allowed: ["layers"], required: ["layers"]), let l = g["layers"] else { return nil }
+                list = l
+            }
+            return .group(layers(list, path: p + (list.location == node.location ? "" : ".layers"), idPrefix: id + "."))
+        case "shader":
+            guard let g = fields(node, path: p, allowed: ["name", "size", "params"], required: ["name"]) else { return nil }
+            guard let nameNode = g["name"], let name = string(nameNode, path: p + ".name") else { return nil }
+            let use = pluginUse(name: name, nameNode: nameNode, parameters: g["params"], kind: .layer, path: p)
+            let size = optional(g["size"]) { self.animatable($0, path: p + ".size") { self.vec2($0, path: $1, allowScalar: true, in: nonNegative) } }
+            guard let use, let size else { return nil }
+            return .shader(ShaderContent(shader: use, size: size))
+        default:
+            return nil
+        }
     }
 
-    func circle(_ node: SourceNode, path: String) -> Shape? {
-        guard let f = fields(node, path: path, allowed: ["radius"], required: ["radius"]) else { return nil }
-        let radius = f["radius"].flatMap { animatable($0, path: path + ".radius") { self.double($0, path: $1, in: 0...Double.greatestFiniteMagnitude) } }
-        return radius.map { .ellipse(radii: $0.map { Vec2($0, $0) }) }
+    // MARK: - Paint, stroke, trim, mask
+
+    func paint(_ node: SourceNode, path: String) -> Paint? {
+        if case .scalar = node { return color(node, path: path).map { .solid($0) } }
+        guard case let .mapping(entries, _) = node, entries.count == 1, let entry = entries.first,
+              entry.key == "linear" || entry.key == "radial" else {
+            if case let .mapping(entries, _) = node, let key = entries.first?.key, entries.count == 1 {
+                report(.unknownKey, "unknown paint '\(key)'; a paint is a colour, { linear: … } or { radial: … }",
+                       at: node, path: path, suggestion: nearestName(to: key, in: ["linear", "radial"]))
+            } else {
+                report(.typeMismatch, "expected a colour, { linear: { from, to, stops } } or { radial: { center, radius, stops } }, found \(node.foundDescription)", at: node, path: path)
+            }
+            return nil
+        }
+        let p = path + "." + entry.key
+        if entry.key == "linear" {
+            guard let g = fields(entry.value, path: p, allowed: ["from", "to", "stops"], required: ["from", "to", "stops"]) else { return nil }
+            let from = g["from"].flatMap { vec2($0, path: p + ".from", allowScalar: false) }
+            let to = g["to"].flatMap { vec2($0, path: p + ".to", allowScalar: false) }
+            let stops = g["stops"].flatMap { gradientStops($0, path: p + ".stops") }
+            guard let from, let to, let stops else { return nil }
+            return .linear(from: from, to: to, stops: stops)
+        }
+        guard let g = fields(entry.value, path: p, allowed: ["center", "radius", "stops"], required: ["radius", "stops"]) else { return nil }
+        let center = g["center"].map { vec2($0, path: p + ".center", allowScalar: false) } ?? .zero
+        let radius = g["radius"].flatMap { double($0, path: p + ".radius", in: 0...Double.greatestFiniteMagnitude, exclusiveLower: true) }
+        let stops = g["stops"].flatMap { gradientStops($0, path: p + ".stops") }
+        guard let center, let radius, let stops else { return nil }
+        return .radial(center: center, radius: radius, stops: stops)
     }
 
-    func ellipse(_ node: SourceNode, path: String) -> Shape? {
-        guard let f = fields(node, path: path, allowed: ["size"], required: ["size"]) else { return nil }
-        let size = f["size"].flatMap { animatable($0, path: path + ".size") { self.vec2($0, path: $1, allowScalar: true) } }
-        return size.map { .ellipse(radii: $0.map { $0 * 0.5 }) }
+    func gradientStops(_ node: SourceNode, path: String) -> [GradientStop]? {
+        guard case let .sequence(items, _) = node, items.count >= 2 else {
+            report(.typeMismatch, "expected at least two stops like [[0, \"#ffffff\"], [1, \"#000000\"]], found \(node.foundDescription)", at: node, path: path)
+            return nil
+        }
+        var stops: [GradientStop] = []
+        for (i, item) in items.enumerated() {
+            let p = "\(path)[\(i)]"
+            guard case let .sequence(parts, _) = item, parts.count == 2 else {
+                report(.typeMismatch, "expected a stop [offset, colour], found \(item.foundDescription)", at: item, path: p)
+                return nil
+            }
+            guard let offset = double(parts[0], path: p + "[0]", in: 0...1), let c = color(parts[1], path: p + "[1]") else { return nil }
+            if let last = stops.last, offset < last.offset {
+                report(.outOfRange, "stop offsets must not decrease (\(offset.clean) comes after \(last.offset.clean))", at: parts[0], path: p + "[0]")
+                return nil
+            }
+            stops.append(GradientStop(offset: offset, color: c))
+        }
+        return stops
     }
 
-    /// `stroke: "#fff"` (1 px) or `stroke: { color: "#fff", width: 4 }`. Returns
-    /// `.some(nil)` never; nil means an error was reported.
+    /// `stroke: "#fff"` (1 px) or `stroke: { color, width, cap, join, miterLimit, dash, dashOffset }`.
+    /// nil means an error was reported.
     func stroke(_ node: SourceNode, path: String) -> Stroke?? {
         if case .scalar = node {
+            if node.text == "none" { return .some(nil) }
             return color(node, path: path).map { .some(Stroke(color: .constant($0))) }
         }
-        guard let f = fields(node, path: path, allowed: ["color", "width"], required: ["color"]) else { return nil }
+        guard let f = fields(node, path: path, allowed: ["color", "width", "cap", "join", "miterLimit", "dash", "dashOffset"], required: ["color"]) else { return nil }
+        let nonNegative = 0...Double.greatestFiniteMagnitude
         let color = f["color"].flatMap { animatable($0, path: path + ".color") { self.color($0, path: $1) } }
-        let width = f["width"].map { animatable($0, path: path + ".width") { self.double($0, path: $1, in: 0...Double.greatestFiniteMagnitude) } } ?? .constant(1)
-        guard let color, let width else { return nil }
-        return .some(Stroke(color: color, width: width))
+        let width = f["width"].map { animatable($0, path: path + ".width") { self.double($0, path: $1, in: nonNegative) } } ?? .constant(1)
+        let cap = f["cap"].map { enumValue($0, path: path + ".cap", LineCap.self) } ?? .butt
+        let join = f["join"].map { enumValue($0, path: path + ".join", LineJoin.self) } ?? .miter
+        let miter = f["miterLimit"].map { animatable($0, path: path + ".miterLimit") { self.double($0, path: $1, in: 1...1000) } } ?? .constant(4)
+        let sameCount: (NumberList, NumberList) -> String? = { a, b in
+            a.values.count == b.values.count ? nil : "keyframed dash patterns need the same number of entries"
+        }
+        let dash = optional(f["dash"]) { self.animatable($0, path: path + ".dash", compatible: sameCount) { self.dashPattern($0, path: $1) } }
+        let dashOffset = f["dashOffset"].map { animatable($0, path: path + ".dashOffset") { self.double($0, path: $1) } } ?? .constant(0)
+        guard let color, let width, let cap, let join, let miter, let dash, let dashOffset else { return nil }
+        return .some(Stroke(color: color, width: width, cap: cap, join: join, miterLimit: miter, dash: dash, dashOffset: dashOffset))
+    }
+
+    func dashPattern(_ node: SourceNode, path: String) -> NumberList? {
+        guard case let .sequence(items, _) = node, !items.isEmpty, items.count <= 64 else {
+            report(.typeMismatch, "expected a list of 1 to 64 dash and gap lengths like [12, 6], found \(node.foundDescription)", at: node, path: path)
+            return nil
+        }
+        let values = items.enumerated().compactMap { double($1, path: "\(path)[\($0)]", in: 0...Double.greatestFiniteMagnitude) }
+        guard values.count == items.count else { return nil }
+        guard values.contains(where: { $0 > 0 }) else {
+            report(.outOfRange, "a dash pattern needs at least one length above 0", at: node, path: path)
+            return nil
+        }
+        return NumberList(values)
+    }
+
+    func trim(_ node: SourceNode, path: String) -> Trim?? {
+        guard let f = fields(node, path: path, allowed: ["start", "end", "offset"], required: []) else { return nil }
+        let start = f["start"].map { animatable($0, path: path + ".start") { self.double($0, path: $1, in: 0...1) } } ?? .constant(0)
+        let end = f["end"].map { animatable($0, path: path + ".end") { self.double($0, path: $1, in: 0...1) } } ?? .constant(1)
+        let offset = f["offset"].map { animatable($0, path: path + ".offset") { self.double($0, path: $1) } } ?? .constant(0)
+        guard let start, let end, let offset else { return nil }
+        return .some(Trim(start: start, end: end, offset: offset))
+    }
+
+    func mask(_ node: SourceNode, path: String) -> Mask?? {
+        if case .scalar = node {
+            return string(node, path: path).map { .some(Mask(layer: $0, mode: .alpha, invert: false)) }
+        }
+        guard let f = fields(node, path: path, allowed: ["layer", "mode", "invert"], required: ["layer"]) else { return nil }
+        let layer = f["layer"].flatMap { string($0, path: path + ".layer") }
+        let mode = f["mode"].map { enumValue($0, path: path + ".mode", MaskMode.self) } ?? .alpha
+        let invert = f["invert"].map { bool($0, path: path + ".invert") } ?? false
+        guard let layer, let mode, let invert else { return nil }
+        return .some(Mask(layer: layer, mode: mode, invert: invert))
+    }
+
+    func pathData(_ node: SourceNode, path: String) -> PathData? {
+        guard let text = string(node, path: path) else { return nil }
+        do {
+            return try PathData(svg: text, maxCommands: limits.maxKeyframes)
+        } catch {
+            var location = node.location
+            // Point at the offending character when the scalar sits on one line.
+            if !text.contains("\n") { location.column += error.offset + (node.isQuoted ? 1 : 0) }
+            diagnostics.append(Diagnostic(.pathData, "bad SVG path data: \(error.message) at character \(error.offset + 1)", at: location, path: path))
+            return nil
+        }
+    }
+
+    // MARK: - Plugin uses
+
+    func pluginUses(_ node: SourceNode, kind: ContributionDescriptor.Kind, path: String) -> [PluginUse] {
+        guard case let .sequence(items, _) = node else {
+            report(.typeMismatch, "expected a list like [{ name: { parameter: value } }], found \(node.foundDescription)", at: node, path: path)
+            return []
+        }
+        var uses: [PluginUse] = []
+        for (i, item) in items.enumerated() {
+            let p = "\(path)[\(i)]"
+            if case let .scalar(name, _, _) = item, !item.isNull {
+                if let use = pluginUse(name: name, nameNode: item, parameters: nil, kind: kind, path: p) { uses.append(use) }
+                continue
+            }
+            guard case let .mapping(entries, _) = item, entries.count == 1, let entry = entries.first else {
+                report(.typeMismatch, "expected one plugin name with its parameters, like { vignette: { strength: 0.3 } }, found \(item.foundDescription)", at: item, path: p)
+                continue
+            }
+            if let use = pluginUse(name: entry.key, nameNode: .scalar(entry.key, plain: true, entry.keyLocation),
+                                   parameters: entry.value, kind: kind, path: p + "." + entry.key) {
+                uses.append(use)
+            }
+        }
+        return uses
+    }
+
+    func pluginUse(name: String, nameNode: SourceNode, parameters: SourceNode?, kind: ContributionDescriptor.Kind, path: String) -> PluginUse? {
+        let what: String = switch kind {
+        case .pass: "post pass"
+        case .animation: "animation pass"
+        case .layer: "shader"
+        }
+        switch catalog.resolve(name, kind: kind) {
+        case let .unknown(nearest):
+            let available = catalog.contributions.filter { $0.kind == kind }.map(\.qualifiedName)
+            report(.unknownPlugin, "no installed plugin provides the \(what) '\(name)'" +
+                   (available.isEmpty ? " (none is installed; `reel plugins` lists what is)" : " (available: \(available.joined(separator: ", ")))"),
+                   at: nameNode, path: path, suggestion: nearest)
+            return nil
+        case let .ambiguous(names):
+            report(.unknownPlugin, "'\(name)' is offered by several plugins; write one of \(names.joined(separator: ", "))", at: nameNode, path: path)
+            return nil
+        case let .found(descriptor):
+            var values: [String: ParameterValue] = [:]
+            var given: [String: SourceNode] = [:]
+            if let parameters, !parameters.isNull {
+                guard let f = fields(parameters, path: path, allowed: descriptor.parameters.map(\.name), required: []) else { return nil }
+                for entry in f.entries { given[entry.key] = entry.value }
+            }
+            var ok = true
+            for spec in descriptor.parameters {
+                let node = given[spec.name] ?? Self.defaultNode(spec, at: nameNode.location)
+                guard let value = parameterValue(node, spec: spec, path: path + "." + spec.name) else { ok = false; continue }
+                values[spec.name] = value
+            }
+            return ok ? PluginUse(name: descriptor.qualifiedName, parameters: values, location: nameNode.location) : nil
+        }
+    }
+
+    static func defaultNode(_ spec: ParameterSpec, at location: SceneLocation) -> SourceNode {
+        if spec.type == .vec2 {
+            let parts = spec.defaultValue.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).split(separator: ",")
+            return .sequence(parts.map { .scalar($0.trimmingCharacters(in: .whitespaces), plain: true, location) }, location)
+        }
+        let plain = spec.type != .string && spec.type != .color
+        return .scalar(spec.defaultValue.trimmingCharacters(in: CharacterSet(charactersIn: "\"")), plain: plain, location)
+    }
+
+    func parameterValue(_ node: SourceNode, spec: ParameterSpec, path: String) -> ParameterValue? {
+        let range: ClosedRange<Double>? = (spec.minimum != nil || spec.maximum != nil)
+            ? (spec.minimum ?? -Double.greatestFiniteMagnitude)...(spec.maximum ?? Double.greatestFiniteMagnitude) : nil
+        switch spec.type {
+        case .number, .time:
+            return animatable(node, path: path) { n, p in spec.type == .time ? self.time(n, path: p) : self.double(n, path: p, in: range) }.map { .number($0) }
+        case .integer:
+            return animatable(node, path: path) { n, p in self.int(n, path: p).map(Double.init) }.map { .number($0) }
+        case .bool:
+            return bool(node, path: path).map { .bool($0) }
+        case .string:
+            return string(node, path: path).map { .string($0) }
+        case .color:
+            return animatable(node, path: path) { self.color($0, path: $1) }.map { .color($0) }
+        case .vec2:
+            return animatable(node, path: path) { self.vec2($0, path: $1, allowScalar: true) }.map { .vec2($0) }
+        }
+    }
+
+    /// For optional keys: `.some(nil)` when absent, nil when present but invalid (already
+    /// reported), `.some(value)` otherwise.
+    func optional<T>(_ node: SourceNode?, _ read: (SourceNode) -> T?) -> T?? {
+        guard let node else { return .some(nil) }
+        return read(node).map { .some($0) }
     }
 
     // MARK: - Keyframes
 
+    func isKeyframes(_ node: SourceNode) -> Bool {
+        if case let .mapping(entries, _) = node { return entries.contains { $0.key == "keys" } }
+        return false
+    }
+
     /// A constant (`value`) or keyframes (`{ keys: [[time, value], [time, value, easing], …] }`).
-    func animatable<T>(_ node: SourceNode, path: String, _ parse: (SourceNode, String) -> T?) -> Animatable<T>? {
-        guard case let .mapping(entries, _) = node, entries.contains(where: { $0.key == "keys" }) else {
-            return parse(node, path).map { .constant($0) }
-        }
+    /// `compatible` explains why two keyframe values cannot blend, or returns nil.
+    func animatable<T>(_ node: SourceNode, path: String, compatible: ((T, T) -> String?)? = nil,
+                       _ parse: (SourceNode, String) -> T?) -> Animatable<T>? {
+        guard isKeyframes(node) else { return parse(node, path).map { .constant($0) } }
         guard let f = fields(node, path: path, allowed: ["keys"], required: ["keys"]), let list = f["keys"] else { return nil }
         let keysPath = path + ".keys"
         guard case let .sequence(items, _) = list, !items.isEmpty else {
@@ -253,8 +779,17 @@ final class SceneReader {
                 if let e = self.easing(parts[2], path: itemPath + "[2]") { easing = e } else { ok = false }
             }
             guard let time, let value else { ok = false; continue }
-            if let last = keys.last, time < last.time {
-                report(.keyframes, "keyframe at \(formatSeconds(time))s comes after one at \(formatSeconds(last.time))s; keyframes must be in time order", at: parts[0], path: itemPath + "[0]")
+            if let last = keys.last {
+                if time < last.time {
+                    report(.keyframes, "keyframe at \(formatSeconds(time))s comes after one at \(formatSeconds(last.time))s; keyframes must be in time order", at: parts[0], path: itemPath + "[0]")
+                    ok = false
+                } else if time == last.time {
+                    report(.keyframes, "two keyframes at \(formatSeconds(time))s; use a hold easing for a jump", at: parts[0], path: itemPath + "[0]")
+                    ok = false
+                }
+            }
+            if let compatible, let first = keys.first, let problem = compatible(first.value, value) {
+                report(.keyframes, problem, at: parts[1], path: itemPath + "[1]")
                 ok = false
             }
             keys.append(Keyframe(time: time, value: value, easing: easing))
@@ -265,14 +800,19 @@ final class SceneReader {
     func easing(_ node: SourceNode, path: String) -> Easing? {
         guard let name = string(node, path: path) else { return nil }
         if let easing = Easing(name: name) { return easing }
-        report(.unknownEasing, "unknown easing '\(name)'", at: node, path: path,
-               suggestion: nearestName(to: name, in: Easing.allNames))
+        let function = name.split(separator: "(").first.map(String.init) ?? name
+        if name.contains("(") {
+            report(.unknownEasing, "bad easing '\(name)'; the forms are \(Easing.parametricForms.joined(separator: ", ")) (cubicBezier x values in 0…1, steps n ≥ 1, spring values > 0)",
+                   at: node, path: path, suggestion: nearestName(to: function, in: ["cubicBezier", "steps", "spring"]).flatMap { $0 == function ? nil : $0 })
+        } else {
+            report(.unknownEasing, "unknown easing '\(name)'", at: node, path: path, suggestion: nearestName(to: name, in: Easing.allNames))
+        }
         return nil
     }
 
     // MARK: - Values
 
-    /// A mapping's entries by key, after reporting unknown, duplicate and missing keys.
+    /// A mapping's entries by key, after reporting unknown and missing keys.
     struct Fields {
         var entries: [SourceNode.Entry]
         subscript(key: String) -> SourceNode? { entries.first { $0.key == key }?.value }
@@ -296,22 +836,30 @@ final class SceneReader {
     }
 
     func double(_ node: SourceNode, path: String, in range: ClosedRange<Double>? = nil, exclusiveLower: Bool = false) -> Double? {
-        guard case let .scalar(text, true, _) = node, let value = Double(text), value.isFinite else {
+        guard case let .scalar(text, true, _) = node, let value = Double(text) else {
             report(.typeMismatch, "expected a number, found \(node.foundDescription)", at: node, path: path)
+            return nil
+        }
+        guard value.isFinite else {
+            report(.outOfRange, "expected a finite number, found \(text)", at: node, path: path)
             return nil
         }
         if let range, !range.contains(value) || (exclusiveLower && value == range.lowerBound) {
             let upper = range.upperBound == .greatestFiniteMagnitude ? "" : " and at most \(range.upperBound.clean)"
-            let lower = exclusiveLower ? "more than \(range.lowerBound.clean)" : "at least \(range.lowerBound.clean)"
+            let lower = range.lowerBound == -.greatestFiniteMagnitude ? "" : exclusiveLower ? "more than \(range.lowerBound.clean)" : "at least \(range.lowerBound.clean)"
             report(.outOfRange, "expected a number \(lower)\(upper), found \(text)", at: node, path: path)
             return nil
         }
         return value
     }
 
-    func int(_ node: SourceNode, path: String) -> Int? {
+    func int(_ node: SourceNode, path: String, in range: ClosedRange<Int>? = nil) -> Int? {
         guard case let .scalar(text, true, _) = node, let value = Int(text) else {
             report(.typeMismatch, "expected a whole number, found \(node.foundDescription)", at: node, path: path)
+            return nil
+        }
+        if let range, !range.contains(value) {
+            report(.outOfRange, "expected a whole number from \(range.lowerBound) to \(range.upperBound), found \(value)", at: node, path: path)
             return nil
         }
         return value
@@ -333,16 +881,27 @@ final class SceneReader {
         return text == "true"
     }
 
+    func enumValue<E: RawRepresentable & CaseIterable>(_ node: SourceNode, path: String, _: E.Type) -> E? where E.RawValue == String {
+        let names = E.allCases.map(\.rawValue)
+        guard case let .scalar(text, _, _) = node, let value = E(rawValue: text) else {
+            var suggestion: String?
+            if case let .scalar(text, _, _) = node { suggestion = nearestName(to: text, in: names) }
+            report(.outOfRange, "expected one of \(names.joined(separator: ", ")), found \(node.foundDescription)", at: node, path: path, suggestion: suggestion)
+            return nil
+        }
+        return value
+    }
+
     /// `[x, y]`; with `allowScalar`, a single number `s` means `[s, s]`.
-    func vec2(_ node: SourceNode, path: String, allowScalar: Bool) -> Vec2? {
+    func vec2(_ node: SourceNode, path: String, allowScalar: Bool, in range: ClosedRange<Double>? = nil) -> Vec2? {
         if allowScalar, case .scalar = node {
-            return double(node, path: path).map { Vec2($0, $0) }
+            return double(node, path: path, in: range).map { Vec2($0, $0) }
         }
         guard case let .sequence(items, _) = node, items.count == 2 else {
             report(.typeMismatch, "expected [x, y]\(allowScalar ? " or a number" : ""), found \(node.foundDescription)", at: node, path: path)
             return nil
         }
-        let x = double(items[0], path: path + "[0]"), y = double(items[1], path: path + "[1]")
+        let x = double(items[0], path: path + "[0]", in: range), y = double(items[1], path: path + "[1]", in: range)
         guard let x, let y else { return nil }
         return Vec2(x, y)
     }
@@ -364,11 +923,29 @@ final class SceneReader {
             report(.typeMismatch, "expected a time like 2s, 500ms, 90f or 1.5, found \(node.foundDescription)", at: node, path: path)
             return nil
         }
-        return t.seconds(fps: fps)
+        let seconds = t.seconds(fps: fps)
+        guard seconds <= limits.maxDurationSeconds else {
+            report(.limitExceeded, "\(text) is beyond the \(Int(limits.maxDurationSeconds)) s limit", at: node, path: path)
+            return nil
+        }
+        return seconds
     }
 
     private func exactInt(_ v: Double) -> Int? {
         v == v.rounded() && abs(v) < 1e9 ? Int(v) : nil
+    }
+}
+
+extension SourceNode {
+    /// The scalar's text, or nil for mappings and lists.
+    var text: String? {
+        if case let .scalar(text, _, _) = self { return text }
+        return nil
+    }
+
+    var isQuoted: Bool {
+        if case let .scalar(_, plain, _) = self { return !plain }
+        return false
     }
 }
 

@@ -1,51 +1,97 @@
 /// Turns a scene and a frame number into a `FrameState`.
 ///
 /// A pure function: no clock, no global state. The same scene and frame give the same
-/// state on any machine, which is what lets a frame range render anywhere.
+/// state on any machine, in any order, which is what lets a frame range render anywhere.
 public enum Timeline {
-    /// The state of `scene` at `frame` (time `frame / fps`). Frames outside the scene's
-    /// range are clamped by the keyframes (values hold before the first and after the last).
+    /// The state of `scene` at `frame` (time `frame / fps`). Values hold before the first
+    /// keyframe and after the last, so frames outside the scene still evaluate.
     public static func evaluate(_ scene: Scene, frame: Int) -> FrameState {
         let time = Double(frame) / scene.canvas.fps
-        var items: [ShapeItem] = []
-        items.reserveCapacity(scene.layers.count)
-        for layer in scene.layers where layer.visible {
-            if let item = evaluate(layer, at: time) { items.append(item) }
-        }
         return FrameState(frame: frame, time: time, width: scene.canvas.width, height: scene.canvas.height,
-                          background: scene.canvas.background, samples: scene.canvas.samples, items: items)
+                          background: scene.canvas.background, samples: scene.canvas.samples,
+                          layers: evaluate(scene.layers, at: time),
+                          passes: scene.passes.map { resolve($0, at: time) })
     }
 
-    static func evaluate(_ layer: Layer, at time: Double) -> ShapeItem? {
+    static func evaluate(_ layers: [Layer], at time: Double) -> [LayerState] {
+        let maskSources = Set(layers.compactMap { $0.mask?.layer })
+        var states: [LayerState] = []
+        states.reserveCapacity(layers.count)
+        for layer in layers where layer.visible && !maskSources.contains(layer.id) {
+            guard var state = evaluate(layer, at: time) else { continue }
+            if let mask = layer.mask {
+                let source = layers.first { $0.id == mask.layer }.flatMap { evaluate($0, at: time) }
+                state.mask = MaskState(source: source.map { [$0] } ?? [], mode: mask.mode, invert: mask.invert)
+            }
+            states.append(state)
+        }
+        return states
+    }
+
+    /// One layer at `time`; nil when it is outside its lifespan or fully transparent.
+    /// A mask source is evaluated even when hidden: hiding it is how users keep it from
+    /// showing on its own.
+    static func evaluate(_ layer: Layer, at time: Double) -> LayerState? {
+        if let inTime = layer.inTime, time < inTime { return nil }
+        if let outTime = layer.outTime, time >= outTime { return nil }
         let opacity = min(max(layer.opacity.value(at: time), 0), 1)
         guard opacity > 0 else { return nil }
 
-        let geometry: ShapeItem.Geometry
-        switch layer.shape {
-        case let .rect(size, cornerRadius):
-            let s = size.value(at: time)
-            geometry = .rect(halfSize: Vec2(abs(s.x) / 2, abs(s.y) / 2), cornerRadius: max(0, cornerRadius.value(at: time)))
-        case let .ellipse(radii):
-            let r = radii.value(at: time)
-            geometry = .ellipse(radii: Vec2(abs(r.x), abs(r.y)))
-        }
-
+        let skew = layer.skew.value(at: time)
         let transform = Affine2D.translation(layer.position.value(at: time))
             * .rotation(degrees: layer.rotation.value(at: time))
+            * .skew(degrees: skew)
             * .scale(layer.scale.value(at: time))
             * .translation(.zero - layer.anchor.value(at: time))
 
-        func faded(_ c: Color) -> Color {
-            var c = c
-            c.alpha *= opacity
-            return c
+        let content: ContentState
+        switch layer.content {
+        case let .rect(size, cornerRadius):
+            let s = size.value(at: time)
+            content = .rect(halfSize: Vec2(abs(s.x) / 2, abs(s.y) / 2), cornerRadius: max(0, cornerRadius.value(at: time)))
+        case let .ellipse(radii):
+            let r = radii.value(at: time)
+            content = .ellipse(radii: Vec2(abs(r.x), abs(r.y)))
+        case let .polygon(sides, radius):
+            content = .polygon(sides: sides, radius: radius.value(at: time))
+        case let .star(points, outer, inner):
+            content = .star(points: points, outerRadius: outer.value(at: time), innerRadius: inner.value(at: time))
+        case let .line(from, to):
+            content = .line(from: from.value(at: time), to: to.value(at: time))
+        case let .path(data, rule):
+            content = .path(data.value(at: time), fillRule: rule)
+        case let .text(text):
+            content = .text(TextState(text: text.text.value(at: time), fontFamily: text.font.family,
+                                      fontSize: text.font.size.value(at: time), fontWeight: text.font.weight,
+                                      italic: text.font.italic, align: text.align, lineHeight: text.lineHeight.value(at: time),
+                                      letterSpacing: text.letterSpacing.value(at: time)))
+        case let .image(image):
+            content = .image(ImageState(asset: image.asset, size: image.size?.value(at: time), fit: image.fit))
+        case let .video(video):
+            let clipTime = video.start + (time - (layer.inTime ?? 0)) * video.speed
+            content = .video(VideoState(asset: video.asset, size: video.size?.value(at: time), fit: video.fit,
+                                        clipTime: clipTime, loop: video.loop))
+        case let .group(children):
+            content = .group(evaluate(children, at: time))
+        case let .shader(shader):
+            content = .shader(resolve(shader.shader, at: time), size: shader.size?.value(at: time) ?? Vec2(-1, -1))
         }
-        let fill = layer.fill.map { faded($0.value(at: time)) }
-        let stroke = layer.stroke.flatMap { s -> (Color, Double)? in
+
+        let stroke = layer.stroke.flatMap { s -> StrokeState? in
             let width = s.width.value(at: time)
-            return width > 0 ? (faded(s.color.value(at: time)), width) : nil
+            guard width > 0 else { return nil }
+            return StrokeState(color: s.color.value(at: time), width: width, cap: s.cap, join: s.join,
+                               miterLimit: s.miterLimit.value(at: time), dash: s.dash?.value(at: time).values,
+                               dashOffset: s.dashOffset.value(at: time))
         }
-        if fill == nil && stroke == nil { return nil }
-        return ShapeItem(layerID: layer.id, geometry: geometry, transform: transform, fill: fill, stroke: stroke)
+        let trim = layer.trim.map { TrimState(start: $0.start.value(at: time), end: $0.end.value(at: time), offset: $0.offset.value(at: time)) }
+        return LayerState(id: layer.id, content: content, transform: transform, opacity: opacity,
+                          fill: layer.fill?.value(at: time), stroke: stroke, trim: trim, blend: layer.blend,
+                          effects: layer.effects.map { resolve($0, at: time) },
+                          animate: layer.animate.map { resolve($0, at: time) })
+    }
+
+    static func resolve(_ use: PluginUse, at time: Double) -> ResolvedPluginUse {
+        ResolvedPluginUse(name: use.name, parameters: use.parameters.mapValues { $0.resolved(at: time) })
     }
 }

@@ -13,11 +13,19 @@ public final class FrameRenderer {
         shapes = try ShapeRenderer(context: context)
     }
 
+    /// Features met in rendered frames that this renderer does not draw yet, e.g.
+    /// "text layers". Callers report them rather than let them vanish silently.
+    public private(set) var skippedFeatures: Set<String> = []
+
     /// Draws `state` and returns its pixels (premultiplied RGBA, rows top to bottom).
     public func render(_ state: FrameState) throws -> RGBAImage {
+        var flattener = ShapeFlattener()
+        flattener.add(state.layers)
+        skippedFeatures.formUnion(flattener.skipped)
+        if !state.passes.isEmpty { skippedFeatures.insert("post passes") }
         let target = try target(width: state.width, height: state.height, samples: state.samples)
         try target.withPass(clear: state.background) {
-            try shapes.draw(state.items, canvasWidth: state.width, canvasHeight: state.height)
+            try shapes.draw(flattener.items, canvasWidth: state.width, canvasHeight: state.height)
         }
         return try target.readPixels()
     }

@@ -22,3 +22,15 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
+
+/// Splits `--set name=value` arguments; the scene decoder checks names and types.
+func parseOverrides(_ arguments: [String]) throws -> [String: String] {
+    var overrides: [String: String] = [:]
+    for argument in arguments {
+        guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
+            throw ValidationError("--set \(argument): write it as name=value")
+        }
+        overrides[String(argument[..<equals])] = String(argument[argument.index(after: equals)...])
+    }
+    return overrides
+}

@@ -31,6 +31,9 @@ struct StillCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The frame number, from 0.", valueName: "n"))
     var frame: Int?
 
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scene parameter (repeatable); the value must fit the parameter's type.", valueName: "name=value"))
+    var overrides: [String] = []
+
     func validate() throws {
         if at != nil && frame != nil {
             throw ValidationError("give --at or --frame, not both")
@@ -41,6 +44,7 @@ struct StillCommand: ParsableCommand {
         if let frame, frame < 0 {
             throw ValidationError("--frame must be 0 or more")
         }
+        _ = try parseOverrides(overrides)
         if !output.lowercased().hasSuffix(".png") {
             throw ValidationError("the output must be a .png file (video output is `reel render`)")
         }
@@ -48,7 +52,7 @@ struct StillCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let scene = try SceneDecoder().load(path: self.scene)
+            let scene = try SceneDecoder(overrides: try parseOverrides(overrides)).load(path: self.scene)
             let index: Int
             if let at, let time = SceneTime(parsing: at) {
                 index = try Still.frame(at: time, in: scene)
@@ -59,7 +63,10 @@ struct StillCommand: ParsableCommand {
             try Still.checkOutput(output)
             let gl = try HeadlessGL.open()
             defer { gl.close() }
-            try Still.writePNG(scene, frame: index, to: output, gl: gl)
+            let skipped = try Still.writePNG(scene, frame: index, to: output, gl: gl)
+            if !skipped.isEmpty {
+                printError("warning: this build does not draw \(skipped.joined(separator: ", ")) yet; they are missing from the picture")
+            }
             let canvas = scene.canvas
             print("wrote \(output) (\(canvas.width)×\(canvas.height), frame \(index) of \(canvas.frameCount), \(gl.info.renderer))")
         }

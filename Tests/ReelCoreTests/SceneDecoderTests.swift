@@ -37,7 +37,7 @@ struct SceneDecoderTests {
         #expect(scene.layers[1].id == "layer1")
         // A stroked layer without a fill gets no default fill.
         #expect(scene.layers[1].fill == nil)
-        guard case let .ellipse(radii) = scene.layers[1].shape else {
+        guard case let .ellipse(radii) = scene.layers[1].content else {
             Issue.record("a circle decodes as an ellipse")
             return
         }

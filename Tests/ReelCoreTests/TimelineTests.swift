@@ -19,25 +19,29 @@ struct TimelineTests {
 
     @Test func isAPureFunctionOfTheFrame() {
         let a = Timeline.evaluate(scene, frame: 7), b = Timeline.evaluate(scene, frame: 7)
-        #expect(a.items.map(\.transform) == b.items.map(\.transform))
+        #expect(a.layers.map(\.transform) == b.layers.map(\.transform))
         #expect(a.time == 0.7)
     }
 
     @Test func appliesPositionRotationAndOpacity() throws {
         let state = Timeline.evaluate(scene, frame: 5)
-        #expect(state.items.count == 1, "hidden layers are not drawn")
-        let item = try #require(state.items.first)
+        #expect(state.layers.count == 1, "hidden layers are not drawn")
+        let item = try #require(state.layers.first)
         let centre = item.transform.apply(.zero)
         #expect(abs(centre.x - 50) < 1e-9 && abs(centre.y - 25) < 1e-9)
         // Rotating 90° clockwise on a y-down canvas sends local +x to canvas +y.
         let right = item.transform.apply(Vec2(1, 0)) - centre
         #expect(abs(right.x) < 1e-9 && abs(right.y - 1) < 1e-9)
-        #expect(abs((item.fill?.alpha ?? 0) - 0.75) < 1e-9)
-        #expect(item.geometry == .rect(halfSize: Vec2(5, 10), cornerRadius: 0))
+        #expect(abs(item.opacity - 0.75) < 1e-9)
+        guard case let .rect(halfSize, radius) = item.content else {
+            Issue.record("expected a rect")
+            return
+        }
+        #expect(halfSize == Vec2(5, 10) && radius == 0)
     }
 
     @Test func fullyTransparentLayersAreSkipped() {
-        #expect(Timeline.evaluate(scene, frame: 20).items.isEmpty)
+        #expect(Timeline.evaluate(scene, frame: 20).layers.isEmpty)
     }
 
     @Test func anchorIsThePivot() throws {
@@ -46,7 +50,7 @@ struct TimelineTests {
         canvas: { size: [100, 100] }
         layers: [{ rect: { size: [20, 20] }, position: [50, 50], anchor: [-10, -10], scale: 2 }]
         """)
-        let item = try #require(Timeline.evaluate(scene, frame: 0).items.first)
+        let item = try #require(Timeline.evaluate(scene, frame: 0).layers.first)
         #expect(item.transform.apply(Vec2(-10, -10)) == Vec2(50, 50), "the anchor sits at the position")
         #expect(item.transform.apply(Vec2(10, 10)) == Vec2(90, 90), "and scaling grows away from it")
     }

@@ -26,9 +26,9 @@ struct PixelTests {
 
     @Test func shapesLandWhereTheSceneSays() throws {
         // A 10×10 square whose centre is (5, 5): top-left of a y-down canvas.
-        let item = ShapeItem(layerID: "sq", geometry: .rect(halfSize: Vec2(5, 5), cornerRadius: 0),
-                             transform: .translation(Vec2(5, 5)), fill: Color(red: 0, green: 0, blue: 1), stroke: nil)
-        let state = FrameState(frame: 0, time: 0, width: 40, height: 30, background: .white, samples: 4, items: [item])
+        let item = LayerState(id: "sq", content: .rect(halfSize: Vec2(5, 5), cornerRadius: 0),
+                              transform: .translation(Vec2(5, 5)), fill: .solid(Color(red: 0, green: 0, blue: 1)))
+        let state = FrameState(frame: 0, time: 0, width: 40, height: 30, background: .white, samples: 4, layers: [item])
         let image = try withGL { context in
             let renderer = try FrameRenderer(context: context)
             defer { renderer.release() }
@@ -52,9 +52,9 @@ struct PixelTests {
 
     @Test func edgesAreAntialiased() throws {
         // A circle's rim must hold pixels between inside and outside, not a hard step.
-        let item = ShapeItem(layerID: "c", geometry: .ellipse(radii: Vec2(20, 20)), transform: .translation(Vec2(32, 32)),
-                             fill: .white, stroke: nil)
-        let state = FrameState(frame: 0, time: 0, width: 64, height: 64, background: .black, samples: 4, items: [item])
+        let item = LayerState(id: "c", content: .ellipse(radii: Vec2(20, 20)), transform: .translation(Vec2(32, 32)),
+                              fill: .solid(.white))
+        let state = FrameState(frame: 0, time: 0, width: 64, height: 64, background: .black, samples: 4, layers: [item])
         let image = try withGL { context in
             let renderer = try FrameRenderer(context: context)
             defer { renderer.release() }
@@ -67,10 +67,10 @@ struct PixelTests {
     }
 
     @Test func translucentFillsBlendPremultiplied() throws {
-        let item = ShapeItem(layerID: "r", geometry: .rect(halfSize: Vec2(50, 50), cornerRadius: 0), transform: .translation(Vec2(8, 8)),
-                             fill: Color(red: 1, green: 0, blue: 0, alpha: 0.5), stroke: nil)
+        let item = LayerState(id: "r", content: .rect(halfSize: Vec2(50, 50), cornerRadius: 0), transform: .translation(Vec2(8, 8)),
+                              fill: .solid(Color(red: 1, green: 0, blue: 0, alpha: 0.5)))
         let state = FrameState(frame: 0, time: 0, width: 16, height: 16, background: Color(red: 0, green: 0, blue: 1),
-                               samples: 1, items: [item])
+                               samples: 1, layers: [item])
         let image = try withGL { context in
             let renderer = try FrameRenderer(context: context)
             defer { renderer.release() }
