@@ -7,27 +7,51 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check scene files and report every problem with its file, line and column.",
         discussion: """
-        Exits 0 when every file is valid, 1 otherwise. Nothing is rendered, so this is fast and needs no GL.
+        Exits 0 when every file is valid, 1 otherwise. Nothing is rendered, so this is fast and needs no GL. Asset files must exist; --set values must fit their parameters.
 
-        Example:
+        Examples:
           reel validate Scenes/*.yaml
+          reel validate --json Scenes/intro.yaml
         """
     )
 
     @Argument(help: ArgumentHelp("Scene files to check.", valueName: "scene"))
     var scenes: [String]
 
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scene parameter (repeatable).", valueName: "name=value"))
+    var overrides: [String] = []
+
+    @Flag(help: "Print one JSON object per file: {file, ok, diagnostics: [{code, message, file, line, column, path, suggestion}]}.")
+    var json = false
+
     func run() throws {
+        let decoder = SceneDecoder(overrides: try parseOverrides(overrides))
         var failed = false
+        var reports: [JSONValue] = []
         for path in scenes {
             do {
-                let scene = try reportingErrors { try SceneDecoder().load(path: path) }
+                let scene = try (json ? try decoder.load(path: path) : try reportingErrors { try decoder.load(path: path) })
                 let c = scene.canvas
-                print("\(path): ok (\(c.width)×\(c.height), \(c.fps.clean) fps, \(c.frameCount) frames, \(scene.layers.count) layer\(scene.layers.count == 1 ? "" : "s"))")
+                let count = scene.allLayers.count
+                if json {
+                    reports.append(.object([("file", .string(path)), ("ok", true), ("diagnostics", [])]))
+                } else {
+                    print("\(path): ok (\(c.width)×\(c.height), \(c.fps.clean) fps, \(c.frameCount) frames, \(count) layer\(count == 1 ? "" : "s"))")
+                }
+            } catch let error as SceneError {
+                failed = true
+                reports.append(.object([("file", .string(path)), ("ok", false), ("diagnostics", .array(error.diagnostics.map(\.json)))]))
+            } catch let error as ReelError {
+                failed = true
+                reports.append(.object([("file", .string(path)), ("ok", false), ("diagnostics", [.object([
+                    ("code", .string(error.code.rawValue)), ("message", .string(error.message)), ("file", .string(path)),
+                    ("line", .null), ("column", .null), ("path", ""), ("suggestion", .null),
+                ])])]))
             } catch {
                 failed = true
             }
         }
+        if json { print(JSONValue.array(reports).serialized(pretty: true)) }
         if failed { throw ExitCode.failure }
     }
 }

@@ -1,0 +1,183 @@
+/// The JSON Schema (draft 2020-12) of scene format 1, for editors and for checking scene
+/// files with any validator. It mirrors `SceneReader`: when one changes, change the other
+/// (a test validates every example scene against this schema).
+public enum SceneSchema {
+    /// The schema, with the parameters of every contribution in `catalog`.
+    public static func document(catalog: PluginCatalog = .core) -> JSONValue {
+        .object([
+            ("$schema", "https://json-schema.org/draft/2020-12/schema"),
+            ("$id", "urn:reel:scene:1"),
+            ("title", "Reel scene (format 1)"),
+            ("type", "object"),
+            ("required", ["reel", "canvas"]),
+            ("additionalProperties", false),
+            ("properties", .object([
+                ("reel", .object([("const", 1), ("description", "The scene-file format version.")])),
+                ("canvas", ref("canvas")),
+                ("seed", .object([("type", "integer"), ("minimum", 0), ("description", "Seeds every deterministic random choice.")])),
+                ("params", ref("params")),
+                ("assets", .object([("type", "object"), ("additionalProperties", .object([("type", "string"), ("minLength", 1)])),
+                                    ("description", "Named files; paths are relative to the scene file.")])),
+                ("layers", ref("layers")),
+                ("passes", pluginList(catalog, kind: .pass)),
+            ])),
+            ("$defs", definitions(catalog)),
+        ])
+    }
+
+    static func ref(_ name: String) -> JSONValue { .object([("$ref", .string("#/$defs/\(name)"))]) }
+
+    static func object(_ properties: [(String, JSONValue)], required: [String] = [], description: String? = nil) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("type", "object"), ("additionalProperties", false)]
+        if !required.isEmpty { pairs.append(("required", .array(required.map { .string($0) }))) }
+        if let description { pairs.append(("description", .string(description))) }
+        pairs.append(("properties", .object(properties)))
+        return .object(pairs)
+    }
+
+    static func anyOf(_ options: JSONValue...) -> JSONValue { .object([("anyOf", .array(options))]) }
+
+    static func enumeration(_ values: [String]) -> JSONValue { .object([("enum", .array(values.map { .string($0) }))]) }
+
+    /// `value` or `{ keys: [[time, value], [time, value, easing], …] }`.
+    static func animatable(_ value: JSONValue) -> JSONValue {
+        let key: JSONValue = .object([
+            ("type", "array"), ("minItems", 2), ("maxItems", 3),
+            ("prefixItems", [ref("time"), value, ref("easing")]),
+        ])
+        return anyOf(value, object([("keys", .object([("type", "array"), ("minItems", 1), ("items", key)]))], required: ["keys"]))
+    }
+
+    static func definitions(_ catalog: PluginCatalog) -> JSONValue {
+        let template: JSONValue = .object([("type", "string"), ("pattern", "\\{\\{\\s*[A-Za-z][A-Za-z0-9_]*\\s*\\}\\}"),
+                                          ("description", "A {{parameter}} reference, replaced before the scene is read.")])
+        let number = anyOf(.object([("type", "number")]), ref("template"))
+        let nonNegative = anyOf(.object([("type", "number"), ("minimum", 0)]), ref("template"))
+        let unit = anyOf(.object([("type", "number"), ("minimum", 0), ("maximum", 1)]), ref("template"))
+        let vec2 = anyOf(.object([("type", "array"), ("prefixItems", [number, number]), ("minItems", 2), ("maxItems", 2)]), ref("template"))
+        let vec2OrNumber = anyOf(vec2, number)
+        let colorNames = Color.named.keys.sorted()
+        let color = anyOf(.object([("type", "string"), ("pattern", "^\\s*#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\\s*$")]),
+                          .object([("type", "string"), ("enum", .array(colorNames.map { .string($0) }))]), ref("template"))
+        let time = anyOf(.object([("type", "number"), ("minimum", 0)]),
+                         .object([("type", "string"), ("pattern", "^\\s*((\\d+(\\.\\d*)?|\\.\\d+)(ms|s)?|\\d+f)\\s*$")]), ref("template"))
+        let easing = anyOf(enumeration(Easing.allNames),
+                           .object([("type", "string"), ("pattern", "^(cubicBezier|steps|spring)\\(.*\\)$")]))
+        let stops: JSONValue = .object([("type", "array"), ("minItems", 2), ("items", .object([
+            ("type", "array"), ("minItems", 2), ("maxItems", 2), ("prefixItems", [unit, ref("color")]),
+        ]))])
+        let paint = anyOf(ref("color"),
+                          object([("linear", object([("from", ref("vec2")), ("to", ref("vec2")), ("stops", stops)], required: ["from", "to", "stops"]))], required: ["linear"]),
+                          object([("radial", object([("center", ref("vec2")), ("radius", nonNegative), ("stops", stops)], required: ["radius", "stops"]))], required: ["radial"]))
+        let stroke = anyOf(ref("color"), object([
+            ("color", animatable(ref("color"))), ("width", animatable(ref("nonNegative"))), ("cap", enumeration(LineCap.allCases.map(\.rawValue))),
+            ("join", enumeration(LineJoin.allCases.map(\.rawValue))), ("miterLimit", animatable(ref("number"))),
+            ("dash", animatable(.object([("type", "array"), ("minItems", 1), ("maxItems", 64), ("items", ref("nonNegative"))]))),
+            ("dashOffset", animatable(ref("number"))),
+        ], required: ["color"]))
+        let mask = anyOf(.object([("type", "string")]), object([
+            ("layer", .object([("type", "string")])), ("mode", enumeration(MaskMode.allCases.map(\.rawValue))), ("invert", .object([("type", "boolean")])),
+        ], required: ["layer"]))
+        let picture: (Bool) -> JSONValue = { video in
+            var props: [(String, JSONValue)] = [("asset", .object([("type", "string")])), ("size", animatable(ref("vec2OrNumber"))),
+                                                ("fit", enumeration(Fit.allCases.map(\.rawValue)))]
+            if video {
+                props += [("start", ref("time")), ("speed", .object([("type", "number"), ("exclusiveMinimum", 0)])), ("loop", .object([("type", "boolean")]))]
+            }
+            return anyOf(.object([("type", "string")]), object(props, required: ["asset"]))
+        }
+        let kinds: [(String, JSONValue)] = [
+            ("rect", object([("size", animatable(ref("vec2OrNumber"))), ("radius", animatable(ref("nonNegative")))], required: ["size"])),
+            ("circle", object([("radius", animatable(ref("nonNegative")))], required: ["radius"])),
+            ("ellipse", object([("size", animatable(ref("vec2OrNumber")))], required: ["size"])),
+            ("polygon", object([("sides", .object([("type", "integer"), ("minimum", 3), ("maximum", 1000)])), ("radius", animatable(ref("nonNegative")))], required: ["sides", "radius"])),
+            ("star", object([("points", .object([("type", "integer"), ("minimum", 2), ("maximum", 1000)])), ("radius", animatable(ref("nonNegative"))),
+                             ("innerRadius", animatable(ref("nonNegative")))], required: ["points", "radius"])),
+            ("line", object([("from", animatable(ref("vec2"))), ("to", animatable(ref("vec2")))], required: ["from", "to"])),
+            ("path", anyOf(animatable(.object([("type", "string")])),
+                           object([("d", animatable(.object([("type", "string")]))), ("fillRule", enumeration(FillRule.allCases.map(\.rawValue)))], required: ["d"]))),
+            ("text", animatable(.object([("type", "string")]))),
+            ("image", picture(false)),
+            ("video", picture(true)),
+            ("group", anyOf(ref("layers"), object([("layers", ref("layers"))], required: ["layers"]))),
+            ("shader", shaderLayer(catalog)),
+        ]
+        let common: [(String, JSONValue)] = [
+            ("id", .object([("type", "string"), ("pattern", "^\\S+$")])),
+            ("position", animatable(ref("vec2"))), ("anchor", animatable(ref("vec2"))), ("scale", animatable(ref("vec2OrNumber"))),
+            ("rotation", animatable(ref("number"))), ("skew", animatable(ref("vec2"))), ("opacity", animatable(ref("unit"))),
+            ("fill", anyOf(.object([("const", "none")]), animatable(ref("paint")))),
+            ("stroke", anyOf(.object([("const", "none")]), ref("stroke"))),
+            ("trim", object([("start", animatable(ref("unit"))), ("end", animatable(ref("unit"))), ("offset", animatable(ref("number")))])),
+            ("blend", enumeration(BlendMode.allCases.map(\.rawValue))),
+            ("in", ref("time")), ("out", ref("time")), ("visible", .object([("type", "boolean")])), ("mask", mask),
+            ("effects", pluginList(catalog, kind: .pass)), ("animate", pluginList(catalog, kind: .animation)),
+            ("font", object([("family", .object([("type", "string")])), ("size", animatable(ref("nonNegative"))),
+                             ("weight", anyOf(.object([("type", "integer"), ("minimum", 100), ("maximum", 900)]), enumeration(["normal", "regular", "bold"]))),
+                             ("style", enumeration(["normal", "italic"]))])),
+            ("align", enumeration(TextAlign.allCases.map(\.rawValue))),
+            ("lineHeight", animatable(ref("nonNegative"))), ("letterSpacing", animatable(ref("number"))),
+        ]
+        let layer: JSONValue = .object([
+            ("type", "object"), ("additionalProperties", false),
+            ("description", "A layer: exactly one kind key plus common properties."),
+            ("properties", .object(common + kinds)),
+            ("oneOf", .array(kinds.map { .object([("required", [.string($0.0)])]) })),
+        ])
+        let parameter = anyOf(.object([("type", ["number", "string", "boolean"])]), object([
+            ("type", enumeration(ParameterType.allCases.map(\.rawValue))), ("default", .object([("type", ["number", "string", "boolean", "array"])])),
+            ("doc", .object([("type", "string")])), ("min", .object([("type", "number")])), ("max", .object([("type", "number")])),
+        ], required: ["type", "default"]))
+        let canvas = object([
+            ("size", .object([("type", "array"), ("minItems", 2), ("maxItems", 2), ("prefixItems", [ref("pixels"), ref("pixels")])])),
+            ("fps", anyOf(.object([("type", "number"), ("exclusiveMinimum", 0), ("maximum", 1000)]), ref("template"))),
+            ("duration", ref("time")), ("background", ref("color")), ("samples", .object([("enum", [1, 2, 4, 8, 16])])),
+        ], required: ["size"])
+        return .object([
+            ("template", template), ("number", number), ("nonNegative", nonNegative), ("unit", unit),
+            ("pixels", anyOf(.object([("type", "integer"), ("minimum", 1), ("maximum", 16384)]), ref("template"))),
+            ("vec2", vec2), ("vec2OrNumber", vec2OrNumber), ("color", color), ("time", time), ("easing", easing),
+            ("paint", paint), ("stroke", stroke), ("canvas", canvas),
+            ("params", .object([("type", "object"), ("propertyNames", .object([("pattern", "^[A-Za-z][A-Za-z0-9_]*$")])), ("additionalProperties", parameter)])),
+            ("layer", layer),
+            ("layers", .object([("type", "array"), ("items", ref("layer"))])),
+        ])
+    }
+
+    static func parameters(_ specs: [ParameterSpec]) -> JSONValue {
+        object(specs.map { spec in
+            let value: JSONValue
+            switch spec.type {
+            case .number, .time: value = animatable(ref(spec.type == .time ? "time" : "number"))
+            case .integer: value = animatable(anyOf(.object([("type", "integer")]), ref("template")))
+            case .bool: value = .object([("type", "boolean")])
+            case .string: value = .object([("type", "string")])
+            case .color: value = animatable(ref("color"))
+            case .vec2: value = animatable(ref("vec2OrNumber"))
+            }
+            return (spec.name, .object([("description", .string(spec.doc)), ("allOf", [value])]))
+        })
+    }
+
+    static func pluginList(_ catalog: PluginCatalog, kind: ContributionDescriptor.Kind) -> JSONValue {
+        let uses = catalog.contributions.filter { $0.kind == kind }
+        guard !uses.isEmpty else {
+            return .object([("type", "array"), ("maxItems", 0), ("description", "No installed plugin provides these.")])
+        }
+        var options: [JSONValue] = []
+        for use in uses {
+            for name in [use.qualifiedName, use.name] {
+                options.append(object([(name, anyOf(.object([("type", "null")]), parameters(use.parameters)))], required: [name], description: use.summary))
+            }
+        }
+        return .object([("type", "array"), ("items", .object([("anyOf", .array(options))]))])
+    }
+
+    static func shaderLayer(_ catalog: PluginCatalog) -> JSONValue {
+        let names = catalog.contributions.filter { $0.kind == .layer }.flatMap { [$0.qualifiedName, $0.name] }
+        return object([
+            ("name", names.isEmpty ? .object([("type", "string"), ("not", .object([]))]) : enumeration(names)),
+            ("size", animatable(ref("vec2OrNumber"))), ("params", .object([("type", "object")])),
+        ], required: ["name"])
+    }
+}
