@@ -768,6 +768,11 @@ final class SceneReader {
         for (i, item) in items.enumerated() {
             let itemPath = "\(keysPath)[\(i)]"
             guard case let .sequence(parts, _) = item, parts.count == 2 || parts.count == 3 else {
+                if case let .sequence(parts, _) = item, parts.count > 3, parts.contains(where: { $0.text?.contains("(") == true }) {
+                    report(.keyframes, "a parametric easing inside [ ] must be quoted, or its commas split the keyframe: write \"spring(1, 120, 8)\"", at: item, path: itemPath)
+                    ok = false
+                    continue
+                }
                 report(.keyframes, "expected a keyframe [time, value] or [time, value, easing], found \(item.foundDescription)", at: item, path: itemPath)
                 ok = false
                 continue
