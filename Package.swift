@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         // MARK: - System libraries (module map + shim header, no logic)
@@ -43,7 +44,7 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore"]),
+        .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ReelGLTests", dependencies: ["ReelGL"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"]),
         .testTarget(name: "ReelCLITests", dependencies: ["reel"], exclude: ["Support"]),

@@ -108,7 +108,13 @@ public func nearestName(to word: String, in candidates: [String]) -> String? {
         let d = editDistance(word.lowercased(), candidate.lowercased())
         if d <= limit, d < (best?.distance ?? .max) { best = (candidate, d) }
     }
-    return best?.name
+    if let best { return best.name }
+    // A longer or shorter spelling of a name ("rectangle" for "rect").
+    let lowered = word.lowercased()
+    return candidates.first { candidate in
+        let c = candidate.lowercased()
+        return min(c.count, lowered.count) >= 3 && (lowered.hasPrefix(c) || c.hasPrefix(lowered))
+    }
 }
 
 /// Levenshtein distance over Unicode characters.

@@ -49,8 +49,9 @@ public struct SceneDecoder: Sendable {
                                         at: SceneLocation(file: path, line: 1, column: 1), path: ""))
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw SceneError(Diagnostic(.syntax, "the file is not UTF-8 text",
-                                        at: SceneLocation(file: path, line: 1, column: 1), path: ""))
+            let (line, column) = Self.firstInvalidUTF8(in: data)
+            throw SceneError(Diagnostic(.syntax, "the file is not UTF-8 text: the bytes here are not valid UTF-8; save it as UTF-8",
+                                        at: SceneLocation(file: path, line: line, column: column), path: ""))
         }
         let folder = url.deletingLastPathComponent().path
         var scene = try decode(text, file: path, baseDirectory: folder)
@@ -85,6 +86,21 @@ public struct SceneDecoder: Sendable {
             throw SceneError(Diagnostic(.syntax, "the scene could not be read", at: root.location, path: ""))
         }
         return scene
+    }
+
+    /// Line and column (1-based, in characters) of the first byte that breaks UTF-8.
+    static func firstInvalidUTF8(in data: Data) -> (Int, Int) {
+        var line = 1, column = 1
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = data.makeIterator()
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case let .valid(encoded):
+                if Unicode.UTF8.decode(encoded) == "\n" { line += 1; column = 1 } else { column += 1 }
+            case .emptyInput, .error:
+                return (line, column)
+            }
+        }
     }
 
     static func syntaxDiagnostic(_ error: any Error, file: String) -> Diagnostic {
