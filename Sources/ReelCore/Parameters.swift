@@ -1,3 +1,5 @@
+import Foundation
+
 /// The type of a scene parameter or of a plugin parameter.
 public enum ParameterType: String, Sendable, CaseIterable, Codable {
     case number, integer, bool, string, color, vec2, time
@@ -43,5 +45,3 @@ public struct ParameterDeclaration: Sendable, Hashable {
         return nil
     }
 }
-
-import Foundation

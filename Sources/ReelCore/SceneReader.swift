@@ -115,7 +115,6 @@ final class SceneReader {
             report(.typeMismatch, "expected a default value, found \(defaultNode.foundDescription)", at: defaultNode, path: path + ".default")
             return nil
         }
-        if text.isEmpty && defaultNode.isNull { text = "" }
         if let problem = declaration.problem(with: text) {
             report(.parameterType, "the default does not fit the type \(type.rawValue): \(problem)", at: defaultNode, path: path + ".default")
             return nil

@@ -10,6 +10,10 @@ struct PluginUseTests {
         ]),
         ContributionDescriptor(plugin: "postfx", name: "glow", kind: .pass, summary: "", parameters: []),
         ContributionDescriptor(plugin: "other", name: "glow", kind: .pass, summary: "", parameters: []),
+        ContributionDescriptor(plugin: "shaders", name: "plasma", kind: .layer, summary: "", parameters: [
+            ParameterSpec(name: "speed", type: .number, defaultValue: "1", doc: "Cycles a second"),
+            ParameterSpec(name: "centre", type: .vec2, defaultValue: "[0, 0]", doc: "Where it swirls"),
+        ]),
         ContributionDescriptor(plugin: "motion", name: "wiggle", kind: .animation, summary: "", parameters: [
             ParameterSpec(name: "amplitude", type: .number, defaultValue: "8", doc: "Pixels"),
         ]),
@@ -47,6 +51,20 @@ struct PluginUseTests {
         let scene = try decode("layers: [{ rect: { size: 2 }, animate: [{ wiggle: { amplitude: 3 } }], effects: [vignette] }]\n")
         #expect(scene.layers[0].animate.first?.name == "motion.wiggle")
         #expect(SceneSummary(scene).pluginsNeeded == ["motion.wiggle", "postfx.vignette"])
+    }
+
+    @Test func shaderLayersNameALayerContribution() throws {
+        let scene = try decode("layers: [{ shader: { name: plasma, size: [4, 4], params: { speed: 2 } } }]\n")
+        guard case let .shader(content) = scene.layers[0].content else {
+            Issue.record("expected a shader layer")
+            return
+        }
+        #expect(content.shader.name == "shaders.plasma")
+        let state = Timeline.evaluate(scene, frame: 0)
+        guard case let .shader(use, size) = state.layers[0].content else { return }
+        #expect(use.parameters["speed"] == .number(2) && use.parameters["centre"] == .vec2(.zero) && size == Vec2(4, 4))
+        let wrongKind = #expect(throws: SceneError.self) { try decode("layers: [{ shader: { name: vignette } }]\n") }
+        #expect(wrongKind?.codes == [.unknownPlugin])
     }
 
     @Test func theSchemaListsPluginParameters() {
