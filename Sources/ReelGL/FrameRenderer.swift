@@ -4,28 +4,24 @@ import ReelCore
 /// reuses them from frame to frame (nothing is allocated per frame).
 public final class FrameRenderer {
     private let context: GLContext
-    private let shapes: ShapeRenderer
+    private let painter: LayerPainter
     private var target: FrameTarget?
 
     /// - Throws: `E-GL-SHADER` when the driver rejects Reel's shaders.
     public init(context: GLContext) throws {
         self.context = context
-        shapes = try ShapeRenderer(context: context)
+        painter = try LayerPainter(context: context)
     }
 
     /// Features met in rendered frames that this renderer does not draw yet, e.g.
     /// "text layers". Callers report them rather than let them vanish silently.
-    public private(set) var skippedFeatures: Set<String> = []
+    public var skippedFeatures: Set<String> { painter.skipped }
 
     /// Draws `state` and returns its pixels (premultiplied RGBA, rows top to bottom).
     public func render(_ state: FrameState) throws -> RGBAImage {
-        var flattener = ShapeFlattener()
-        flattener.add(state.layers)
-        skippedFeatures.formUnion(flattener.skipped)
-        if !state.passes.isEmpty { skippedFeatures.insert("post passes") }
         let target = try target(width: state.width, height: state.height, samples: state.samples)
         try target.withPass(clear: state.background) {
-            try shapes.draw(flattener.items, canvasWidth: state.width, canvasHeight: state.height)
+            try painter.paint(state, into: target)
         }
         return try target.readPixels()
     }
@@ -45,6 +41,6 @@ public final class FrameRenderer {
     public func release() {
         target?.release()
         target = nil
-        shapes.release()
+        painter.release()
     }
 }

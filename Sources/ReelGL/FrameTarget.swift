@@ -1,12 +1,12 @@
 import CEGL
 import ReelCore
 
-/// Where a frame is drawn: a multisampled colour buffer resolved into a texture, which
-/// post passes sample and readback reads.
+/// Where a frame (or an isolated layer) is drawn: a multisampled colour buffer with a
+/// stencil buffer, resolved into a texture that compositing samples and readback reads.
 ///
 /// Orientation: Reel's canvas has y pointing down, and its projection puts canvas row 0 in
 /// framebuffer row 0. Since `glReadPixels` returns rows from row 0 upwards, readback yields
-/// top-to-bottom rows with no flip on either side.
+/// top-to-bottom rows with no flip on either side; textures sampled by `gl_FragCoord` agree.
 public final class FrameTarget {
     public let width: Int
     public let height: Int
@@ -27,42 +27,70 @@ public final class FrameTarget {
         self.width = width
         self.height = height
         texture = try context.makeTexture(label: label + ".color", width: width, height: height)
-        resolveFramebuffer = try context.makeFramebuffer(label: label + ".resolve", attachment: texture)
         let wanted = min(samples, context.info.maxSamples)
+        let depthStencil = GLenum(GL_DEPTH24_STENCIL8)
         if wanted > 1 {
+            resolveFramebuffer = try context.makeFramebuffer(label: label + ".resolve", attachment: texture)
             let color = try context.makeRenderbuffer(label: label + ".msaa", width: width, height: height, samples: wanted)
-            multisampleFramebuffer = try context.makeFramebuffer(label: label + ".msaa", attachment: color)
+            let stencil = try context.makeRenderbuffer(label: label + ".stencil", width: width, height: height, samples: wanted, format: depthStencil)
+            multisampleFramebuffer = try context.makeFramebuffer(label: label + ".msaa", attachment: color, stencil: stencil)
             self.samples = wanted
         } else {
+            let stencil = try context.makeRenderbuffer(label: label + ".stencil", width: width, height: height, samples: 1, format: depthStencil)
+            resolveFramebuffer = try context.makeFramebuffer(label: label + ".resolve", attachment: texture, stencil: stencil)
             multisampleFramebuffer = nil
             self.samples = 1
         }
     }
 
-    /// Binds the drawing framebuffer, sets the viewport and clears to `clear` (straight
-    /// alpha, premultiplied here), runs `body`, then resolves. Drawing is legal only inside.
+    /// Binds the drawing framebuffer, sets the viewport and clears colour (to `clear`,
+    /// premultiplied here) and stencil, runs `body`, then resolves. Drawing is legal only
+    /// inside.
     public func withPass<T>(clear: Color?, _ body: () throws -> T) throws -> T {
+        begin(clear: clear)
+        defer { inPass = false }
+        let result = try body()
+        try end()
+        return result
+    }
+
+    /// Starts drawing into this target (see `withPass`); `end()` finishes.
+    func begin(clear: Color?) {
         context.assertOnThread()
         precondition(!inPass, "FrameTarget passes do not nest")
         inPass = true
-        defer { inPass = false }
-        glBindFramebuffer(GLenum(GL_FRAMEBUFFER), (multisampleFramebuffer ?? resolveFramebuffer).name)
-        glViewport(0, 0, GLsizei(width), GLsizei(height))
+        bindForDrawing()
+        glStencilMask(0xFF)
+        glClearStencil(0)
+        var mask = GLbitfield(GL_STENCIL_BUFFER_BIT)
         if let clear {
             let (r, g, b, a) = clear.premultiplied
             glClearColor(GLfloat(r), GLfloat(g), GLfloat(b), GLfloat(a))
-            glClear(GLbitfield(GL_COLOR_BUFFER_BIT))
+            mask |= GLbitfield(GL_COLOR_BUFFER_BIT)
         }
-        let result = try body()
-        if let multisampleFramebuffer {
-            glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), multisampleFramebuffer.name)
-            glBindFramebuffer(GLenum(GL_DRAW_FRAMEBUFFER), resolveFramebuffer.name)
-            glBlitFramebuffer(0, 0, GLint(width), GLint(height), 0, 0, GLint(width), GLint(height),
-                              GLbitfield(GL_COLOR_BUFFER_BIT), GLenum(GL_NEAREST))
-        }
+        glClear(mask)
+    }
+
+    /// Rebinds this target for drawing, e.g. after drawing into another one.
+    func bindForDrawing() {
+        glBindFramebuffer(GLenum(GL_FRAMEBUFFER), (multisampleFramebuffer ?? resolveFramebuffer).name)
+        glViewport(0, 0, GLsizei(width), GLsizei(height))
+    }
+
+    /// Resolves what was drawn into `texture` without ending the pass.
+    func resolve() {
+        guard let multisampleFramebuffer else { return }
+        glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), multisampleFramebuffer.name)
+        glBindFramebuffer(GLenum(GL_DRAW_FRAMEBUFFER), resolveFramebuffer.name)
+        glBlitFramebuffer(0, 0, GLint(width), GLint(height), 0, 0, GLint(width), GLint(height),
+                          GLbitfield(GL_COLOR_BUFFER_BIT), GLenum(GL_NEAREST))
+    }
+
+    func end() throws {
+        resolve()
         glBindFramebuffer(GLenum(GL_FRAMEBUFFER), 0)
+        inPass = false
         try context.checkError("drawing a \(width)×\(height) frame")
-        return result
     }
 
     /// Reads the resolved picture: premultiplied RGBA, rows top to bottom.
@@ -82,9 +110,11 @@ public final class FrameTarget {
 
     /// Deletes the target's GL objects now. Idempotent.
     public func release() {
-        multisampleFramebuffer?.release()
-        (multisampleFramebuffer?.attachment as? GLRenderbuffer)?.release()
-        resolveFramebuffer.release()
+        for framebuffer in [multisampleFramebuffer, resolveFramebuffer].compactMap({ $0 }) {
+            framebuffer.release()
+            (framebuffer.attachment as? GLRenderbuffer)?.release()
+            framebuffer.stencil?.release()
+        }
         texture.release()
     }
 }

@@ -120,9 +120,11 @@ extension GLContext {
         return texture
     }
 
-    /// An RGBA8 renderbuffer with `samples` samples (clamped to what the driver supports;
-    /// 1 or less means not multisampled).
-    public func makeRenderbuffer(label: String, width: Int, height: Int, samples: Int) throws -> GLRenderbuffer {
+    /// A renderbuffer with `samples` samples (clamped to what the driver supports; 1 or less
+    /// means not multisampled). The default format is RGBA8; stencil buffers use
+    /// GL_DEPTH24_STENCIL8.
+    public func makeRenderbuffer(label: String, width: Int, height: Int, samples: Int,
+                                 format: GLenum = GLenum(GL_RGBA8)) throws -> GLRenderbuffer {
         assertOnThread()
         try checkSize(width, height, limit: info.maxRenderbufferSize, what: "renderbuffer '\(label)'")
         let samples = min(max(samples, 0), info.maxSamples)
@@ -132,15 +134,16 @@ extension GLContext {
                                           samples: samples, context: self)
         glBindRenderbuffer(GLenum(GL_RENDERBUFFER), name)
         glRenderbufferStorageMultisample(GLenum(GL_RENDERBUFFER), GLsizei(samples > 1 ? samples : 0),
-                                         GLenum(GL_RGBA8), GLsizei(width), GLsizei(height))
+                                         format, GLsizei(width), GLsizei(height))
         glBindRenderbuffer(GLenum(GL_RENDERBUFFER), 0)
         try checkError("creating renderbuffer '\(label)' (\(width)×\(height), \(samples) samples)")
         return renderbuffer
     }
 
-    /// A framebuffer drawing into `attachment` (a `GLTexture` or a `GLRenderbuffer`).
+    /// A framebuffer drawing into `attachment` (a `GLTexture` or a `GLRenderbuffer`), with
+    /// `stencil` (a depth-stencil renderbuffer of the same size and samples) when given.
     /// - Throws: `E-GL-FRAMEBUFFER` when the driver calls the result incomplete.
-    public func makeFramebuffer(label: String, attachment: GLObject) throws -> GLFramebuffer {
+    public func makeFramebuffer(label: String, attachment: GLObject, stencil: GLRenderbuffer? = nil) throws -> GLFramebuffer {
         assertOnThread()
         var name: GLuint = 0
         glGenFramebuffers(1, &name)
@@ -156,7 +159,10 @@ extension GLContext {
         default:
             preconditionFailure("a framebuffer attachment must be a texture or a renderbuffer")
         }
-        let framebuffer = GLFramebuffer(name: name, label: label, attachment: attachment,
+        if let stencil {
+            glFramebufferRenderbuffer(GLenum(GL_FRAMEBUFFER), GLenum(GL_DEPTH_STENCIL_ATTACHMENT), GLenum(GL_RENDERBUFFER), stencil.name)
+        }
+        let framebuffer = GLFramebuffer(name: name, label: label, attachment: attachment, stencil: stencil,
                                         width: size.0, height: size.1, context: self)
         let status = glCheckFramebufferStatus(GLenum(GL_FRAMEBUFFER))
         glBindFramebuffer(GLenum(GL_FRAMEBUFFER), 0)

@@ -101,9 +101,12 @@ public final class GLFramebuffer: GLObject {
     public let height: Int
     /// The texture or renderbuffer drawn into.
     public let attachment: GLObject
+    /// The depth-stencil renderbuffer, when the framebuffer has one.
+    public let stencil: GLRenderbuffer?
 
-    init(name: GLuint, label: String, attachment: GLObject, width: Int, height: Int, context: GLContext) {
+    init(name: GLuint, label: String, attachment: GLObject, stencil: GLRenderbuffer?, width: Int, height: Int, context: GLContext) {
         self.attachment = attachment
+        self.stencil = stencil
         self.width = width
         self.height = height
         super.init(.framebuffer, name: name, label: label, context: context)

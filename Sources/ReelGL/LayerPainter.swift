@@ -1,0 +1,203 @@
+import CEGL
+import Foundation
+import ReelCore
+
+/// Draws a frame's layer tree: plain shapes batched into instanced SDF draws, everything else
+/// through the path renderer, and layers that must be seen as one (group opacity, blend
+/// modes, masks) drawn offscreen and composited.
+final class LayerPainter {
+    private let context: GLContext
+    private let shapes: ShapeRenderer
+    private let paths: PathRenderer
+    private let compositor: Compositor
+    private let pool: TargetPool
+    private var batch: [ShapeItem] = []
+    private var canvas = (0, 0)
+    private var samples = 1
+    /// Features met but not drawn, e.g. "text layers".
+    private(set) var skipped: Set<String> = []
+
+    /// Chord tolerance for curves, in pixels.
+    static let tolerance = 0.2
+
+    init(context: GLContext) throws {
+        self.context = context
+        shapes = try ShapeRenderer(context: context)
+        paths = try PathRenderer(context: context)
+        compositor = try Compositor(context: context)
+        pool = TargetPool(context: context)
+    }
+
+    /// Draws `state`'s layers into `target`, which must be in a pass.
+    func paint(_ state: FrameState, into target: FrameTarget) throws {
+        canvas = (state.width, state.height)
+        samples = target.samples
+        try paint(state.layers, into: target, transform: .identity)
+        if !state.passes.isEmpty { skipped.insert("post passes") }
+    }
+
+    private func paint(_ layers: [LayerState], into target: FrameTarget, transform parent: Affine2D) throws {
+        for layer in layers {
+            let transform = parent * layer.transform
+            if !layer.effects.isEmpty { skipped.insert("layer effects") }
+            if needsIsolation(layer) {
+                flush()
+                try isolate(layer, parent: parent, onto: target)
+                continue
+            }
+            if case let .group(children) = layer.content {
+                try paint(children, into: target, transform: transform)
+                continue
+            }
+            if let item = sdfItem(layer, transform: transform) {
+                batch.append(item)
+                continue
+            }
+            flush()
+            drawOutline(layer, transform: transform, opacity: layer.opacity)
+        }
+        flush()
+    }
+
+    /// Layers whose parts must not show through each other, or that combine with the
+    /// backdrop in other ways than normal blending.
+    private func needsIsolation(_ layer: LayerState) -> Bool {
+        if layer.blend != .normal || layer.mask != nil { return true }
+        if case .group = layer.content { return layer.opacity < 1 }
+        return layer.opacity < 1 && layer.fill != nil && layer.stroke != nil
+    }
+
+    private func isolate(_ layer: LayerState, parent: Affine2D, onto target: FrameTarget) throws {
+        let layerTarget = try pool.acquire(width: target.width, height: target.height, samples: samples)
+        defer { pool.recycle(layerTarget) }
+        layerTarget.begin(clear: .transparent)
+        var plain = layer
+        plain.opacity = 1
+        plain.blend = .normal
+        plain.mask = nil
+        try paint([plain], into: layerTarget, transform: parent)
+        try layerTarget.end()
+
+        var maskTarget: FrameTarget?
+        if let mask = layer.mask {
+            let m = try pool.acquire(width: target.width, height: target.height, samples: samples)
+            m.begin(clear: .transparent)
+            try paint(mask.source, into: m, transform: parent)
+            try m.end()
+            maskTarget = m
+        }
+        defer { if let maskTarget { pool.recycle(maskTarget) } }
+
+        // The backdrop is read from a resolved copy; a single-sampled target draws into its
+        // own texture, so it needs a separate copy.
+        var backdrop = target.texture
+        var copy: FrameTarget?
+        target.resolve()
+        if target.samples == 1 {
+            let c = try pool.acquire(width: target.width, height: target.height, samples: 1)
+            glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), target.resolveFramebuffer.name)
+            glBindFramebuffer(GLenum(GL_DRAW_FRAMEBUFFER), c.resolveFramebuffer.name)
+            glBlitFramebuffer(0, 0, GLint(target.width), GLint(target.height), 0, 0, GLint(target.width), GLint(target.height),
+                              GLbitfield(GL_COLOR_BUFFER_BIT), GLenum(GL_NEAREST))
+            backdrop = c.texture
+            copy = c
+        }
+        defer { if let copy { pool.recycle(copy) } }
+        target.bindForDrawing()
+        compositor.composite(layerTarget.texture, backdrop: backdrop, mask: maskTarget?.texture,
+                             maskMode: layer.mask?.mode ?? .alpha, invert: layer.mask?.invert ?? false,
+                             opacity: layer.opacity, blend: layer.blend, size: (target.width, target.height))
+    }
+
+    // MARK: - Shapes
+
+    /// The instanced fast path: rects and ellipses with solid paint and strokes whose corners
+    /// the distance field draws exactly (rounded rects, round joins, ellipses).
+    private func sdfItem(_ layer: LayerState, transform: Affine2D) -> ShapeItem? {
+        guard layer.trim == nil else { return nil }
+        var fill: Color?
+        switch layer.fill {
+        case let .solid(color)?: fill = color
+        case nil: break
+        default: return nil
+        }
+        let geometry: ShapeItem.Geometry
+        switch layer.content {
+        case let .rect(halfSize, radius):
+            if let stroke = layer.stroke, radius <= 0, stroke.join != .round { return nil }
+            geometry = .rect(halfSize: halfSize, cornerRadius: radius)
+        case let .ellipse(radii):
+            geometry = .ellipse(radii: radii)
+        default:
+            return nil
+        }
+        var stroke: (Color, Double)?
+        if let s = layer.stroke {
+            guard s.dash == nil else { return nil }
+            var color = s.color
+            color.alpha *= layer.opacity
+            stroke = (color, s.width)
+        }
+        fill?.alpha *= layer.opacity
+        guard fill != nil || stroke != nil else { return nil }
+        return ShapeItem(layerID: layer.id, geometry: geometry, transform: transform, fill: fill, stroke: stroke)
+    }
+
+    private func flush() {
+        guard !batch.isEmpty else { return }
+        do {
+            try shapes.draw(batch, canvasWidth: canvas.0, canvasHeight: canvas.1)
+        } catch {
+            skipped.insert("shapes (\(error))")
+        }
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    /// Fill and stroke of any outline through stencil-then-cover.
+    private func drawOutline(_ layer: LayerState, transform: Affine2D, opacity: Double) {
+        let outline: PathData
+        var rule = FillRule.nonzero
+        var fillable = true
+        switch layer.content {
+        case let .rect(halfSize, radius): outline = ShapeOutlines.rect(halfSize: halfSize, cornerRadius: radius)
+        case let .ellipse(radii): outline = ShapeOutlines.ellipse(radii: radii)
+        case let .polygon(sides, radius): outline = ShapeOutlines.polygon(sides: sides, radius: radius)
+        case let .star(points, outer, inner): outline = ShapeOutlines.star(points: points, outer: outer, inner: inner)
+        case let .line(from, to):
+            outline = ShapeOutlines.line(from: from, to: to)
+            fillable = false
+        case let .path(data, fillRule):
+            outline = data
+            rule = fillRule
+        default:
+            skipped.insert("\(layer.content.kindName) layers")
+            return
+        }
+        let scale = max(abs(transform.determinant).squareRoot(), 1e-9)
+        let tolerance = Self.tolerance / scale
+        let lines = PathFlattening.flatten(outline, tolerance: tolerance)
+        if fillable, let fill = layer.fill {
+            paths.fill(lines, rule: rule, paint: fill, opacity: opacity, transform: transform, canvas: canvas)
+        }
+        if let stroke = layer.stroke {
+            var stroked = lines
+            if let trim = layer.trim { stroked = PathFlattening.trim(stroked, start: trim.start, end: trim.end, offset: trim.offset) }
+            if let dash = stroke.dash { stroked = PathFlattening.dash(stroked, pattern: dash, offset: stroke.dashOffset) }
+            // Strokes thinner than a pixel are drawn a pixel wide and fainter, never lost.
+            let minimum = 1 / scale
+            let width = max(stroke.width, minimum)
+            var color = stroke.color
+            color.alpha *= stroke.width / width
+            let tessellator = StrokeTessellator(halfWidth: width / 2, join: stroke.join, cap: stroke.cap,
+                                                miterLimit: stroke.miterLimit, tolerance: tolerance)
+            paths.stroke(tessellator.triangles(stroked), color: color, opacity: opacity, transform: transform, canvas: canvas)
+        }
+    }
+
+    func release() {
+        shapes.release()
+        paths.release()
+        compositor.release()
+        pool.release()
+    }
+}
