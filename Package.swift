@@ -45,7 +45,7 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "ReelGLTests", dependencies: ["ReelGL"]),
+        .testTarget(name: "ReelGLTests", dependencies: ["ReelGL", "ReelMedia"], exclude: ["Golden"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"]),
         .testTarget(name: "ReelCLITests", dependencies: ["reel"], exclude: ["Support"]),
     ],

@@ -92,10 +92,14 @@ struct StillCommandTests {
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
         #expect(!scenes.isEmpty)
         for scene in scenes {
-            let output = folder.appendingPathComponent(scene + ".png")
-            let result = try reel(["still", "Scenes/" + scene, "--frame", "0", "-o", output.path])
-            #expect(result.status == 0, "\(scene): \(result.stderr)")
-            #expect(FileManager.default.fileExists(atPath: output.path), "\(scene) produced no PNG")
+            // The start, a moment in the middle and the last frame.
+            for time in ["0s", "1.25s", "2s"] {
+                let output = folder.appendingPathComponent("\(scene)-\(time).png")
+                let result = try reel(["still", "Scenes/" + scene, "--at", time, "-o", output.path])
+                #expect(result.status == 0, "\(scene) at \(time): \(result.stderr)")
+                #expect(!result.stderr.contains("E-GL"), "\(scene) at \(time): \(result.stderr)")
+                #expect(FileManager.default.fileExists(atPath: output.path), "\(scene) produced no PNG at \(time)")
+            }
         }
     }
 }
