@@ -7,10 +7,12 @@ public final class FrameRenderer {
     private let painter: LayerPainter
     private var target: FrameTarget?
 
+    /// - Parameter assets: supplies pictures for image layers; without one, a frame with an
+    ///   image layer fails with `E-MEDIA-IMAGE`.
     /// - Throws: `E-GL-SHADER` when the driver rejects Reel's shaders.
-    public init(context: GLContext) throws {
+    public init(context: GLContext, assets: AssetLoader? = nil) throws {
         self.context = context
-        painter = try LayerPainter(context: context)
+        painter = try LayerPainter(context: context, assets: assets)
     }
 
     /// Features met in rendered frames that this renderer does not draw yet, e.g.

@@ -1,4 +1,5 @@
 import CEGL
+import Foundation
 import ReelCore
 
 // MARK: - Making GL objects
@@ -117,6 +118,39 @@ extension GLContext {
         }
         glBindTexture(GLenum(GL_TEXTURE_2D), 0)
         try checkError("creating texture '\(label)' (\(width)×\(height))")
+        return texture
+    }
+
+    /// A mipmapped RGBA8 texture of `image` (premultiplied on upload), filtered trilinearly
+    /// so pictures scaled down stay smooth.
+    public func makeMipmappedTexture(label: String, image: RGBAImage) throws -> GLTexture {
+        assertOnThread()
+        try checkSize(image.width, image.height, limit: info.maxTextureSize, what: "texture '\(label)'")
+        var pixels = image.pixels
+        if !image.isPremultiplied {
+            for i in stride(from: 0, to: pixels.count, by: 4) where pixels[i + 3] != 255 {
+                let a = Int(pixels[i + 3])
+                for c in 0..<3 { pixels[i + c] = UInt8((Int(pixels[i + c]) * a + 127) / 255) }
+            }
+        }
+        var name: GLuint = 0
+        glGenTextures(1, &name)
+        let texture = GLTexture(name: name, label: label, width: image.width, height: image.height, context: self)
+        let levels = GLsizei(Int(log2(Double(max(image.width, image.height)))) + 1)
+        glBindTexture(GLenum(GL_TEXTURE_2D), name)
+        glTexStorage2D(GLenum(GL_TEXTURE_2D), levels, GLenum(GL_RGBA8), GLsizei(image.width), GLsizei(image.height))
+        glPixelStorei(GLenum(GL_UNPACK_ALIGNMENT), 1)
+        pixels.withUnsafeBytes { raw in
+            glTexSubImage2D(GLenum(GL_TEXTURE_2D), 0, 0, 0, GLsizei(image.width), GLsizei(image.height),
+                            GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), raw.baseAddress)
+        }
+        glGenerateMipmap(GLenum(GL_TEXTURE_2D))
+        for (parameter, value) in [(GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR), (GL_TEXTURE_MAG_FILTER, GL_LINEAR),
+                                   (GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE), (GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE)] {
+            glTexParameteri(GLenum(GL_TEXTURE_2D), GLenum(parameter), value)
+        }
+        glBindTexture(GLenum(GL_TEXTURE_2D), 0)
+        try checkError("creating texture '\(label)' (\(image.width)×\(image.height))")
         return texture
     }
 

@@ -11,6 +11,8 @@ final class LayerPainter {
     private let paths: PathRenderer
     private let compositor: Compositor
     private let pool: TargetPool
+    private let assets: AssetLoader?
+    private var textures: [String: GLTexture] = [:]
     private var batch: [ShapeItem] = []
     private var canvas = (0, 0)
     private var samples = 1
@@ -20,8 +22,9 @@ final class LayerPainter {
     /// Chord tolerance for curves, in pixels.
     static let tolerance = 0.2
 
-    init(context: GLContext) throws {
+    init(context: GLContext, assets: AssetLoader?) throws {
         self.context = context
+        self.assets = assets
         shapes = try ShapeRenderer(context: context)
         paths = try PathRenderer(context: context)
         compositor = try Compositor(context: context)
@@ -54,9 +57,52 @@ final class LayerPainter {
                 continue
             }
             flush()
+            if case let .image(image) = layer.content {
+                try drawImage(image, layer: layer, transform: transform)
+                continue
+            }
             drawOutline(layer, transform: transform, opacity: layer.opacity)
         }
         flush()
+    }
+
+    // MARK: - Images
+
+    private func texture(for asset: String, layer: String) throws -> GLTexture {
+        if let cached = textures[asset] { return cached }
+        guard let assets else {
+            throw ReelError(.imageAsset, "layer '\(layer)': no asset loader was given to the renderer for image '\(asset)'")
+        }
+        let image: RGBAImage
+        do {
+            image = try assets.image(named: asset)
+        } catch let error as ReelError {
+            throw ReelError(.imageAsset, "layer '\(layer)': \(error.message)", detail: error.detail)
+        }
+        let texture = try context.makeMipmappedTexture(label: "reel.asset.\(asset)", image: image)
+        textures[asset] = texture
+        return texture
+    }
+
+    /// Fits the picture into its box (contain, cover, stretch or its own size), centred on
+    /// the layer's origin, and draws the part inside the box.
+    private func drawImage(_ image: ImageState, layer: LayerState, transform: Affine2D) throws {
+        let texture = try texture(for: image.asset, layer: layer.id)
+        let natural = Vec2(Double(texture.width), Double(texture.height))
+        let box = image.size ?? natural
+        var size: Vec2
+        switch image.fit {
+        case .stretch: size = box
+        case .none: size = natural
+        case .contain, .cover:
+            let sx = box.x / natural.x, sy = box.y / natural.y
+            let s = image.fit == .contain ? min(sx, sy) : max(sx, sy)
+            size = natural * s
+        }
+        let imageRect = (Vec2(-size.x / 2, -size.y / 2), size)
+        let lo = Vec2(max(-box.x / 2, -size.x / 2), max(-box.y / 2, -size.y / 2))
+        let hi = Vec2(min(box.x / 2, size.x / 2), min(box.y / 2, size.y / 2))
+        paths.image(texture, region: (lo, hi), imageRect: imageRect, opacity: layer.opacity, transform: transform, canvas: canvas)
     }
 
     /// Layers whose parts must not show through each other, or that combine with the
@@ -199,5 +245,7 @@ final class LayerPainter {
         paths.release()
         compositor.release()
         pool.release()
+        for texture in textures.values { texture.release() }
+        textures.removeAll()
     }
 }

@@ -24,7 +24,9 @@ enum PaintShaders {
     #version 300 es
     precision highp float;
     in vec2 vLocal;
-    uniform int uKind;                 // 0 solid, 1 linear, 2 radial
+    uniform int uKind;                 // 0 solid, 1 linear, 2 radial, 3 image
+    uniform sampler2D uImage;          // premultiplied, mipmapped
+    uniform vec4 uImageRect;           // origin.xy, size.xy in local units
     uniform vec4 uColor;               // solid, premultiplied
     uniform vec4 uGeometry;            // linear: from.xy, to.xy; radial: center.xy, radius
     uniform int uStopCount;
@@ -53,8 +55,10 @@ enum PaintShaders {
         } else if (uKind == 1) {
             vec2 axis = uGeometry.zw - uGeometry.xy;
             color = gradient(dot(vLocal - uGeometry.xy, axis) / max(dot(axis, axis), 1e-12));
-        } else {
+        } else if (uKind == 2) {
             color = gradient(length(vLocal - uGeometry.xy) / max(uGeometry.z, 1e-6));
+        } else {
+            color = texture(uImage, (vLocal - uImageRect.xy) / uImageRect.zw);
         }
         outColor = color * uOpacity;
     }

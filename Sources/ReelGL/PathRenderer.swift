@@ -17,7 +17,7 @@ final class PathRenderer {
         self.context = context
         program = try context.makeProgram(label: "reel.paint", vertex: PaintShaders.vertex, fragment: PaintShaders.paintFragment)
         var found: [String: GLint] = [:]
-        for name in ["uLinear", "uTranslate", "uCanvas", "uKind", "uColor", "uGeometry", "uStopCount", "uOffsets", "uColors", "uOpacity"] {
+        for name in ["uLinear", "uTranslate", "uCanvas", "uKind", "uColor", "uGeometry", "uStopCount", "uOffsets", "uColors", "uOpacity", "uImage", "uImageRect"] {
             found[name] = program.uniformLocation(name)
         }
         locations = found
@@ -70,6 +70,27 @@ final class PathRenderer {
         glStencilOp(GLenum(GL_KEEP), GLenum(GL_KEEP), GLenum(GL_REPLACE))
         draw(triangles)
         cover(bounds, paint: .solid(color), opacity: opacity)
+    }
+
+    /// Draws `texture` mapped onto `imageRect`, showing only the part inside `region` (both
+    /// in local units).
+    func image(_ texture: GLTexture, region: (Vec2, Vec2), imageRect: (Vec2, Vec2), opacity: Double,
+               transform: Affine2D, canvas: (Int, Int)) {
+        let (lo, hi) = region
+        guard hi.x > lo.x, hi.y > lo.y else { return }
+        begin(transform: transform, canvas: canvas)
+        glUniform1i(locations["uKind"] ?? -1, 3)
+        glUniform1f(locations["uOpacity"] ?? -1, GLfloat(opacity))
+        glUniform4f(locations["uImageRect"] ?? -1, GLfloat(imageRect.0.x), GLfloat(imageRect.0.y), GLfloat(imageRect.1.x), GLfloat(imageRect.1.y))
+        glActiveTexture(GLenum(GL_TEXTURE0))
+        glBindTexture(GLenum(GL_TEXTURE_2D), texture.name)
+        glUniform1i(locations["uImage"] ?? -1, 0)
+        glEnable(GLenum(GL_BLEND))
+        glBlendFunc(GLenum(GL_ONE), GLenum(GL_ONE_MINUS_SRC_ALPHA))
+        draw([lo, Vec2(hi.x, lo.y), hi, lo, hi, Vec2(lo.x, hi.y)])
+        glDisable(GLenum(GL_BLEND))
+        glBindTexture(GLenum(GL_TEXTURE_2D), 0)
+        glBindVertexArray(0)
     }
 
     private func begin(transform t: Affine2D, canvas: (Int, Int)) {

@@ -74,6 +74,17 @@ struct StillCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["bad.yaml", "keep.png"])
     }
 
+    @Test func anUndecodableImageNamesTheLayerAndTheAsset() throws {
+        let folder = try makeScratchFolder()
+        let scene = folder.appendingPathComponent("img.yaml")
+        try Data("reel: 1\ncanvas: { size: [64, 64] }\nassets: { pic: \(repositoryRoot.path)/Assets/clip.mp4 }\nlayers: [{ id: poster, image: pic }]\n".utf8).write(to: scene)
+        let output = folder.appendingPathComponent("x.png")
+        let result = try reel(["still", scene.path, "-o", output.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("error[E-MEDIA-IMAGE]: layer 'poster': image asset 'pic'"), "stderr: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
     @Test func aTimePastTheEndIsExplained() throws {
         let result = try reel(["still", "Scenes/hello.yaml", "--at", "5s", "-o", "/tmp/never.png"])
         #expect(result.status == 1)
