@@ -21,11 +21,19 @@ public final class FrameRenderer {
 
     /// Draws `state` and returns its pixels (premultiplied RGBA, rows top to bottom).
     public func render(_ state: FrameState) throws -> RGBAImage {
+        var pixels: [UInt8] = []
+        try render(state, into: &pixels)
+        return RGBAImage(width: state.width, height: state.height, pixels: pixels, isPremultiplied: true)
+    }
+
+    /// Draws `state` and reads it into `pixels` (premultiplied RGBA, rows top to bottom),
+    /// reusing the array's storage from frame to frame.
+    public func render(_ state: FrameState, into pixels: inout [UInt8]) throws {
         let target = try target(width: state.width, height: state.height, samples: state.samples)
         try target.withPass(clear: state.background) {
             try painter.paint(state, into: target)
         }
-        return try target.readPixels()
+        try target.readPixels(into: &pixels)
     }
 
     private func target(width: Int, height: Int, samples: Int) throws -> FrameTarget {

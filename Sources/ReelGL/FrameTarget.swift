@@ -19,6 +19,9 @@ public final class FrameTarget {
     let multisampleFramebuffer: GLFramebuffer?
     private let context: GLContext
     private var inPass = false
+    /// Every stencil user leaves the stencil zeroed (cover passes reset what they mark), so it
+    /// is cleared once, not every frame: on a CPU rasterizer that clear costs a full pass.
+    private var stencilCleared = false
 
     /// - Throws: `ReelError` when the size exceeds the driver's limits or the framebuffer is
     ///   incomplete.
@@ -60,15 +63,19 @@ public final class FrameTarget {
         precondition(!inPass, "FrameTarget passes do not nest")
         inPass = true
         bindForDrawing()
-        glStencilMask(0xFF)
-        glClearStencil(0)
-        var mask = GLbitfield(GL_STENCIL_BUFFER_BIT)
+        var mask: GLbitfield = 0
+        if !stencilCleared {
+            glStencilMask(0xFF)
+            glClearStencil(0)
+            mask |= GLbitfield(GL_STENCIL_BUFFER_BIT)
+            stencilCleared = true
+        }
         if let clear {
             let (r, g, b, a) = clear.premultiplied
             glClearColor(GLfloat(r), GLfloat(g), GLfloat(b), GLfloat(a))
             mask |= GLbitfield(GL_COLOR_BUFFER_BIT)
         }
-        glClear(mask)
+        if mask != 0 { glClear(mask) }
     }
 
     /// Rebinds this target for drawing, e.g. after drawing into another one.
@@ -95,9 +102,16 @@ public final class FrameTarget {
 
     /// Reads the resolved picture: premultiplied RGBA, rows top to bottom.
     public func readPixels() throws -> RGBAImage {
+        var pixels: [UInt8] = []
+        try readPixels(into: &pixels)
+        return RGBAImage(width: width, height: height, pixels: pixels, isPremultiplied: true)
+    }
+
+    /// Reads the resolved picture into `pixels`, reusing its storage when it is large enough.
+    public func readPixels(into pixels: inout [UInt8]) throws {
         context.assertOnThread()
         precondition(!inPass, "readPixels inside a pass would read an unresolved picture; read after withPass returns")
-        var pixels = [UInt8](repeating: 0, count: width * height * 4)
+        if pixels.count != width * height * 4 { pixels = [UInt8](repeating: 0, count: width * height * 4) }
         glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), resolveFramebuffer.name)
         glPixelStorei(GLenum(GL_PACK_ALIGNMENT), 1)
         pixels.withUnsafeMutableBytes { buffer in
@@ -105,7 +119,6 @@ public final class FrameTarget {
         }
         glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), 0)
         try context.checkError("reading back a \(width)×\(height) frame")
-        return RGBAImage(width: width, height: height, pixels: pixels, isPremultiplied: true)
     }
 
     /// Deletes the target's GL objects now. Idempotent.

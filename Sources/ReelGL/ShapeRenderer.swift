@@ -6,13 +6,13 @@ import ReelCore
 /// order.
 public final class ShapeRenderer {
     private let context: GLContext
-    private let program: GLProgram
+    private let programs: [ShapeShaders.Variant: GLProgram]
+    private let canvasUniforms: [ShapeShaders.Variant: GLint]
     private let vertexArray: GLVertexArray
     private let quad: GLBuffer
     private let instances: GLBuffer
     private var instanceCapacity = 0
     private var staging: [Float] = []
-    private let canvasUniform: GLint
 
     /// Floats per instance: matrix 4, translate + half size 4, params 4, fill 4, stroke 4.
     static let floatsPerInstance = 20
@@ -20,8 +20,16 @@ public final class ShapeRenderer {
     /// - Throws: `E-GL-SHADER` if the driver rejects the shape shaders.
     public init(context: GLContext) throws {
         self.context = context
-        program = try context.makeProgram(label: "reel.shapes", vertex: ShapeShaders.vertex, fragment: ShapeShaders.fragment)
-        canvasUniform = program.uniformLocation("uCanvas")
+        var programs: [ShapeShaders.Variant: GLProgram] = [:]
+        var uniforms: [ShapeShaders.Variant: GLint] = [:]
+        for variant in ShapeShaders.Variant.allCases {
+            let program = try context.makeProgram(label: "reel.shapes.\(variant)", vertex: ShapeShaders.vertex,
+                                                  fragment: ShapeShaders.fragment(variant))
+            programs[variant] = program
+            uniforms[variant] = program.uniformLocation("uCanvas")
+        }
+        self.programs = programs
+        canvasUniforms = uniforms
         let corners: [Float] = [-1, -1, 1, -1, -1, 1, 1, 1]
         quad = try corners.withUnsafeBytes { try context.makeBuffer(label: "reel.shapes.quad", bytes: $0) }
         instances = try context.makeBuffer(label: "reel.shapes.instances")
@@ -31,18 +39,25 @@ public final class ShapeRenderer {
         glBindBuffer(GLenum(GL_ARRAY_BUFFER), quad.name)
         glEnableVertexAttribArray(0)
         glVertexAttribPointer(0, 2, GLenum(GL_FLOAT), GLboolean(GL_FALSE), 0, reel_gl_offset(0))
-        glBindBuffer(GLenum(GL_ARRAY_BUFFER), instances.name)
-        let stride = GLsizei(Self.floatsPerInstance * MemoryLayout<Float>.size)
         for attribute in 1...5 {
-            let index = GLuint(attribute)
-            glEnableVertexAttribArray(index)
-            glVertexAttribPointer(index, 4, GLenum(GL_FLOAT), GLboolean(GL_FALSE), stride,
-                                  reel_gl_offset((attribute - 1) * 4 * MemoryLayout<Float>.size))
-            glVertexAttribDivisor(index, 1)
+            glEnableVertexAttribArray(GLuint(attribute))
+            glVertexAttribDivisor(GLuint(attribute), 1)
         }
+        pointInstances(at: 0)
         glBindVertexArray(0)
         glBindBuffer(GLenum(GL_ARRAY_BUFFER), 0)
         try context.checkError("setting up the shape renderer")
+    }
+
+    /// Points the instance attributes at instance `first` of the instance buffer (GLES 3.0
+    /// has no base-instance draw, so runs of instances are drawn by moving the pointers).
+    private func pointInstances(at first: Int) {
+        glBindBuffer(GLenum(GL_ARRAY_BUFFER), instances.name)
+        let stride = Self.floatsPerInstance * MemoryLayout<Float>.size
+        for attribute in 1...5 {
+            glVertexAttribPointer(GLuint(attribute), 4, GLenum(GL_FLOAT), GLboolean(GL_FALSE), GLsizei(stride),
+                                  reel_gl_offset(first * stride + (attribute - 1) * 4 * MemoryLayout<Float>.size))
+        }
     }
 
     /// Draws `items` into the bound target of a `canvasWidth`×`canvasHeight` canvas.
@@ -66,20 +81,34 @@ public final class ShapeRenderer {
         }
         glBindBuffer(GLenum(GL_ARRAY_BUFFER), 0)
 
-        program.use()
-        glUniform2f(canvasUniform, GLfloat(canvasWidth), GLfloat(canvasHeight))
         glEnable(GLenum(GL_BLEND))
         glBlendFunc(GLenum(GL_ONE), GLenum(GL_ONE_MINUS_SRC_ALPHA))
         glBindVertexArray(vertexArray.name)
-        glDrawArraysInstanced(GLenum(GL_TRIANGLE_STRIP), 0, 4, GLsizei(items.count))
+        // Consecutive items of one variant draw together; painter's order is kept.
+        var start = 0
+        while start < items.count {
+            let variant = variants[start]
+            var end = start + 1
+            while end < items.count && variants[end] == variant { end += 1 }
+            if let program = programs[variant] {
+                program.use()
+                glUniform2f(canvasUniforms[variant] ?? -1, GLfloat(canvasWidth), GLfloat(canvasHeight))
+                pointInstances(at: start)
+                glDrawArraysInstanced(GLenum(GL_TRIANGLE_STRIP), 0, 4, GLsizei(end - start))
+            }
+            start = end
+        }
         glBindVertexArray(0)
         glDisable(GLenum(GL_BLEND))
         glUseProgram(0)
         try context.checkError("drawing \(items.count) shapes")
     }
 
+    private var variants: [ShapeShaders.Variant] = []
+
     private func fillStaging(_ items: [ShapeItem]) {
         staging.removeAll(keepingCapacity: true)
+        variants.removeAll(keepingCapacity: true)
         staging.reserveCapacity(items.count * Self.floatsPerInstance)
         for item in items {
             let t = item.transform
@@ -88,9 +117,10 @@ public final class ShapeRenderer {
             case let .rect(halfSize, cornerRadius): (kind, half, radius) = (0, halfSize, cornerRadius)
             case let .ellipse(radii): (kind, half, radius) = (1, radii, 0)
             }
-            // Two pixels of margin, converted to local units by the transform's scale.
+            // One pixel of margin (coverage reaches half a pixel past the edge), in local units.
             let scale = max(abs(t.determinant).squareRoot(), 1e-6)
-            let margin = 2 / scale
+            let margin = 1 / scale
+            variants.append(Self.variant(item))
             let fill = item.fill?.premultiplied ?? (0, 0, 0, 0)
             let stroke = item.stroke?.color.premultiplied ?? (0, 0, 0, 0)
             staging.append(contentsOf: [
@@ -103,8 +133,22 @@ public final class ShapeRenderer {
         }
     }
 
+    /// The cheapest shader that draws `item` exactly.
+    static func variant(_ item: ShapeItem) -> ShapeShaders.Variant {
+        guard item.stroke == nil, item.fill != nil else { return .general }
+        let t = item.transform
+        let l0 = (t.a * t.a + t.b * t.b).squareRoot(), l1 = (t.c * t.c + t.d * t.d).squareRoot()
+        let conformal = abs(l0 - l1) <= 1e-4 * max(l0, l1) && abs(t.a * t.c + t.b * t.d) <= 1e-4 * l0 * l1
+        guard conformal else { return .general }
+        switch item.geometry {
+        case let .ellipse(radii) where radii.x == radii.y: return .circleFill
+        case .rect: return .rectFill
+        default: return .general
+        }
+    }
+
     /// Deletes the renderer's GL objects now. Idempotent.
     public func release() {
-        for object in [program, vertexArray, quad, instances] as [GLObject] { object.release() }
+        for object in Array(programs.values) + [vertexArray, quad, instances] as [GLObject] { object.release() }
     }
 }

@@ -16,6 +16,7 @@ enum ShapeShaders {
     flat out float vStrokeWidth;
     flat out vec4 vFill;
     flat out vec4 vStroke;
+    flat out float vPixel;                         // local units per pixel; 0: use derivatives
 
     void main() {
         // Grow the quad by half the stroke and an antialiasing margin so no edge is clipped.
@@ -29,10 +30,60 @@ enum ShapeShaders {
         vStrokeWidth = aParams.z;
         vFill = aFill;
         vStroke = aStroke;
+        // For rotations and uniform scales one pixel is the same length in every direction,
+        // so it is known here and the fragment shader needs no derivatives.
+        vec2 c0 = aLinear.xy, c1 = aLinear.zw;
+        float l0 = length(c0), l1 = length(c1);
+        bool conformal = abs(l0 - l1) < 1e-4 * max(l0, l1) && abs(dot(c0, c1)) < 1e-4 * l0 * l1;
+        vPixel = conformal ? 1.0 / max(l0, 1e-9) : 0.0;
     }
     """
 
-    static let fragment = """
+    /// The shader variants: the general one handles every case, the special ones only a
+    /// filled circle or rect under a rotation and uniform scale. A CPU rasterizer runs every
+    /// branch of a shader for every pixel, so the common cases get shaders without branches.
+    enum Variant: CaseIterable {
+        case general, circleFill, rectFill
+    }
+
+    static func fragment(_ variant: Variant) -> String {
+        switch variant {
+        case .general: return general
+        case .circleFill: return special("""
+            float d = length(vLocal) - vShape.x;
+            """)
+        case .rectFill: return special("""
+            float d = roundedBox(vLocal, vShape.xy, vShape.w);
+            """)
+        }
+    }
+
+    private static func special(_ distance: String) -> String {
+        """
+        #version 300 es
+        precision highp float;
+        in vec2 vLocal;
+        flat in vec4 vShape;
+        flat in vec4 vFill;
+        flat in float vPixel;
+        out vec4 outColor;
+        \(roundedBoxFunction)
+        void main() {
+            \(distance)
+            outColor = vFill * clamp(0.5 - d / vPixel, 0.0, 1.0);
+        }
+        """
+    }
+
+    static let roundedBoxFunction = """
+        float roundedBox(vec2 p, vec2 halfSize, float radius) {
+            float r = min(radius, min(halfSize.x, halfSize.y));
+            vec2 q = abs(p) - halfSize + r;
+            return length(max(q, 0.0)) + min(max(q.x, q.y), 0.0) - r;
+        }
+        """
+
+    static let general = """
     #version 300 es
     precision highp float;
     in vec2 vLocal;
@@ -40,6 +91,7 @@ enum ShapeShaders {
     flat in float vStrokeWidth;
     flat in vec4 vFill;
     flat in vec4 vStroke;
+    flat in float vPixel;
     out vec4 outColor;
 
     float roundedBox(vec2 p, vec2 halfSize, float radius) {
@@ -59,9 +111,12 @@ enum ShapeShaders {
     }
 
     void main() {
-        float d = vShape.z < 0.5 ? roundedBox(vLocal, vShape.xy, vShape.w) : ellipse(vLocal, vShape.xy);
+        float d;
+        if (vShape.z < 0.5) d = roundedBox(vLocal, vShape.xy, vShape.w);
+        else if (vShape.x == vShape.y) d = length(vLocal) - vShape.x;
+        else d = ellipse(vLocal, vShape.xy);
         // The size of one pixel in local units, so edges stay one pixel soft at any scale.
-        float px = max(length(vec2(dFdx(d), dFdy(d))), 1e-6);
+        float px = vPixel > 0.0 ? vPixel : max(length(vec2(dFdx(d), dFdy(d))), 1e-6);
         float fillCoverage = clamp(0.5 - d / px, 0.0, 1.0);
         vec4 color = vFill * fillCoverage;
         if (vStrokeWidth > 0.0) {

@@ -1,0 +1,93 @@
+import Foundation
+import ReelCore
+import ReelGL
+
+/// `make bench`: draw speed of Reel's renderer (evaluate + draw + readback, no encoding)
+/// beside the hand-written ModernGL yardstick in ../shared/bench, measured in the same run.
+/// Prints a table of medians; it is a measurement, not a test.
+
+func measure(_ scene: Scene, gl: HeadlessGL, frames: Int? = nil) throws -> Double {
+    let count = frames ?? scene.canvas.frameCount
+    return try gl.sync { context in
+        let renderer = try FrameRenderer(context: context)
+        defer { renderer.release() }
+        var pixels: [UInt8] = []
+        try renderer.render(Timeline.evaluate(scene, frame: 0), into: &pixels)  // warm up: shaders, targets
+        let start = DispatchTime.now().uptimeNanoseconds
+        for k in 0..<count {
+            try renderer.render(Timeline.evaluate(scene, frame: k), into: &pixels)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return Double(count) / seconds
+    }
+}
+
+func yardstick(python: String, folder: String) -> Double? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = ["mgl_orbits.py", "none"]
+    process.currentDirectoryURL = URL(fileURLWithPath: folder)
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    do { try process.run() } catch { return nil }
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    // "render+readback=5.30s (113.2 fps)"
+    guard let range = output.range(of: #"render\+readback=[0-9.]+s \(([0-9.]+) fps\)"#, options: .regularExpression) else { return nil }
+    let match = output[range]
+    return match.split(separator: "(").last.flatMap { Double($0.split(separator: " ").first ?? "") }
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+}
+
+/// Timeline evaluation alone, frames per second.
+func measureEvaluation(_ scene: Scene) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    var count = 0
+    for k in 0..<scene.canvas.frameCount { count += Timeline.evaluate(scene, frame: k).layers.count }
+    precondition(count > 0)
+    return Double(scene.canvas.frameCount) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}
+
+let environment = ProcessInfo.processInfo.environment
+let rounds = Int(environment["BENCH_ROUNDS"] ?? "") ?? 3
+let python = environment["YARDSTICK_PYTHON"]
+let benchFolder = environment["YARDSTICK_DIR"] ?? "../shared/bench"
+
+do {
+    let gl = try HeadlessGL.open()
+    defer { gl.close() }
+    print("renderer: \(gl.info.renderer) (\(gl.info.isSoftware ? "software" : "hardware")), \(rounds) rounds, interleaved")
+    let orbits = Workloads.orbits(), circles = Workloads.circles()
+    if environment["BENCH_PARTS"] != nil {
+        print(String(format: "evaluate only: orbits %.0f fps, circles %.0f fps", measureEvaluation(orbits), measureEvaluation(circles)))
+    }
+    var reelOrbits: [Double] = [], reelCircles: [Double] = [], mgl: [Double] = []
+    for round in 1...rounds {
+        reelOrbits.append(try measure(orbits, gl: gl))
+        if let python, let fps = yardstick(python: python, folder: benchFolder) { mgl.append(fps) }
+        reelCircles.append(try measure(circles, gl: gl))
+        FileHandle.standardError.write(Data("round \(round)/\(rounds) done\n".utf8))
+    }
+    func row(_ name: String, _ values: [Double], _ reference: Double?) -> String {
+        let m = median(values)
+        let ratio = reference.map { String(format: "%.2f", m / $0) } ?? "—"
+        let all = values.map { String(format: "%.1f", $0) }.joined(separator: " ")
+        return name.padding(toLength: 52, withPad: " ", startingAt: 0)
+            + String(format: "%8.1f", m).padding(toLength: 10, withPad: " ", startingAt: 0) + ratio.padding(toLength: 8, withPad: " ", startingAt: 0) + all
+    }
+    let reference = mgl.isEmpty ? nil : median(mgl)
+    print("")
+    print("workload (draw + readback, no encoding)".padding(toLength: 52, withPad: " ", startingAt: 0) + "fps       ÷ mgl   rounds")
+    if let reference { print(row("ModernGL yardstick, orbits (mgl_orbits.py none)", mgl, reference)) }
+    print(row("Reel, orbits 1920×1080 (200 circles + square)", reelOrbits, reference))
+    print(row("Reel, 10 000 circles r 4–12 px, 1920×1080", reelCircles, nil))
+    if reference == nil { print("(yardstick not run: set YARDSTICK_PYTHON to a python with moderngl; `make bench` does)") }
+} catch {
+    FileHandle.standardError.write(Data("bench failed: \(error)\n".utf8))
+    exit(1)
+}
