@@ -2,7 +2,10 @@
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 OUT   ?= out
 
-.PHONY: demo test bootstrap build release clean
+YARDSTICK ?= .build/yardstick
+SHARED_BENCH ?= ../shared/bench
+
+.PHONY: demo test bench bootstrap build release clean
 
 demo: bootstrap release
 	@mkdir -p $(OUT)
@@ -11,6 +14,19 @@ demo: bootstrap release
 
 test: bootstrap
 	$(SWIFT) test
+
+# Draw speed (evaluate + draw + readback, no encoding) beside the ModernGL yardstick in
+# ../shared/bench, interleaved in one run; prints a table of medians. BENCH_ROUNDS=N for more.
+bench: bootstrap
+	$(SWIFT) build -c release --product reel-bench
+	@if [ -d "$(SHARED_BENCH)" ] && [ ! -x "$(YARDSTICK)/bin/python" ]; then \
+	  echo "bench: setting up the ModernGL yardstick in $(YARDSTICK) (moderngl, av, numpy from PyPI)"; \
+	  python3 -m venv $(YARDSTICK) && $(YARDSTICK)/bin/pip install -q moderngl av numpy \
+	  || { echo "bench: could not set up the yardstick; Reel's rows only"; rm -rf $(YARDSTICK); }; \
+	fi
+	@if [ -x "$(YARDSTICK)/bin/python" ] && [ -d "$(SHARED_BENCH)" ]; then \
+	  YARDSTICK_PYTHON=$(CURDIR)/$(YARDSTICK)/bin/python YARDSTICK_DIR=$(SHARED_BENCH) .build/release/reel-bench; \
+	else .build/release/reel-bench; fi
 
 bootstrap:
 	@scripts/bootstrap

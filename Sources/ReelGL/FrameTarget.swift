@@ -19,9 +19,6 @@ public final class FrameTarget {
     let multisampleFramebuffer: GLFramebuffer?
     private let context: GLContext
     private var inPass = false
-    /// Every stencil user leaves the stencil zeroed (cover passes reset what they mark), so it
-    /// is cleared once, not every frame: on a CPU rasterizer that clear costs a full pass.
-    private var stencilCleared = false
 
     /// - Throws: `ReelError` when the size exceeds the driver's limits or the framebuffer is
     ///   incomplete.
@@ -31,19 +28,43 @@ public final class FrameTarget {
         self.height = height
         texture = try context.makeTexture(label: label + ".color", width: width, height: height)
         let wanted = min(samples, context.info.maxSamples)
-        let depthStencil = GLenum(GL_DEPTH24_STENCIL8)
+        resolveFramebuffer = try context.makeFramebuffer(label: label + ".resolve", attachment: texture)
         if wanted > 1 {
-            resolveFramebuffer = try context.makeFramebuffer(label: label + ".resolve", attachment: texture)
             let color = try context.makeRenderbuffer(label: label + ".msaa", width: width, height: height, samples: wanted)
-            let stencil = try context.makeRenderbuffer(label: label + ".stencil", width: width, height: height, samples: wanted, format: depthStencil)
-            multisampleFramebuffer = try context.makeFramebuffer(label: label + ".msaa", attachment: color, stencil: stencil)
+            multisampleFramebuffer = try context.makeFramebuffer(label: label + ".msaa", attachment: color)
             self.samples = wanted
         } else {
-            let stencil = try context.makeRenderbuffer(label: label + ".stencil", width: width, height: height, samples: 1, format: depthStencil)
-            resolveFramebuffer = try context.makeFramebuffer(label: label + ".resolve", attachment: texture, stencil: stencil)
             multisampleFramebuffer = nil
             self.samples = 1
         }
+        self.label = label
+    }
+
+    private let label: String
+    /// Made on first use: frames of plain shapes never need it, and on a CPU rasterizer a
+    /// depth-stencil attachment costs time on every frame.
+    private var stencil: GLRenderbuffer?
+
+    /// Attaches a zeroed stencil buffer to the drawing framebuffer if it has none, and leaves
+    /// the drawing framebuffer bound. Every stencil user leaves the stencil zeroed again
+    /// (cover passes reset what they mark), so it is cleared only here.
+    func ensureStencil() throws {
+        context.assertOnThread()
+        guard stencil == nil else { return }
+        let buffer = try context.makeRenderbuffer(label: label + ".stencil", width: width, height: height, samples: samples,
+                                                  format: GLenum(GL_DEPTH24_STENCIL8))
+        bindForDrawing()
+        glFramebufferRenderbuffer(GLenum(GL_FRAMEBUFFER), GLenum(GL_DEPTH_STENCIL_ATTACHMENT), GLenum(GL_RENDERBUFFER), buffer.name)
+        let status = glCheckFramebufferStatus(GLenum(GL_FRAMEBUFFER))
+        guard status == GLenum(GL_FRAMEBUFFER_COMPLETE) else {
+            buffer.release()
+            throw ReelError(.framebufferIncomplete, "framebuffer '\(label)' with a stencil buffer is incomplete (status 0x\(String(status, radix: 16)))")
+        }
+        stencil = buffer
+        glStencilMask(0xFF)
+        glClearStencil(0)
+        glClear(GLbitfield(GL_STENCIL_BUFFER_BIT))
+        try context.checkError("adding a stencil buffer to '\(label)'")
     }
 
     /// Binds the drawing framebuffer, sets the viewport and clears colour (to `clear`,
@@ -63,19 +84,11 @@ public final class FrameTarget {
         precondition(!inPass, "FrameTarget passes do not nest")
         inPass = true
         bindForDrawing()
-        var mask: GLbitfield = 0
-        if !stencilCleared {
-            glStencilMask(0xFF)
-            glClearStencil(0)
-            mask |= GLbitfield(GL_STENCIL_BUFFER_BIT)
-            stencilCleared = true
-        }
         if let clear {
             let (r, g, b, a) = clear.premultiplied
             glClearColor(GLfloat(r), GLfloat(g), GLfloat(b), GLfloat(a))
-            mask |= GLbitfield(GL_COLOR_BUFFER_BIT)
+            glClear(GLbitfield(GL_COLOR_BUFFER_BIT))
         }
-        if mask != 0 { glClear(mask) }
     }
 
     /// Rebinds this target for drawing, e.g. after drawing into another one.
@@ -126,8 +139,9 @@ public final class FrameTarget {
         for framebuffer in [multisampleFramebuffer, resolveFramebuffer].compactMap({ $0 }) {
             framebuffer.release()
             (framebuffer.attachment as? GLRenderbuffer)?.release()
-            framebuffer.stencil?.release()
         }
+        stencil?.release()
+        stencil = nil
         texture.release()
     }
 }

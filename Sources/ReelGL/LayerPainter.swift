@@ -61,6 +61,7 @@ final class LayerPainter {
                 try drawImage(image, layer: layer, transform: transform)
                 continue
             }
+            try target.ensureStencil()
             drawOutline(layer, transform: transform, opacity: layer.opacity)
         }
         flush()

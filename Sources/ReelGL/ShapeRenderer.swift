@@ -9,7 +9,11 @@ public final class ShapeRenderer {
     private let programs: [ShapeShaders.Variant: GLProgram]
     private let canvasUniforms: [ShapeShaders.Variant: GLint]
     private let vertexArray: GLVertexArray
+    /// Circles draw as one triangle around them instead of a quad: a CPU rasterizer pays
+    /// per triangle, and small circles are mostly edge.
+    private let triangleArray: GLVertexArray
     private let quad: GLBuffer
+    private let triangle: GLBuffer
     private let instances: GLBuffer
     private var instanceCapacity = 0
     private var staging: [Float] = []
@@ -33,17 +37,23 @@ public final class ShapeRenderer {
         let corners: [Float] = [-1, -1, 1, -1, -1, 1, 1, 1]
         quad = try corners.withUnsafeBytes { try context.makeBuffer(label: "reel.shapes.quad", bytes: $0) }
         instances = try context.makeBuffer(label: "reel.shapes.instances")
+        // An equilateral triangle whose inscribed circle has radius 1.
+        let root3 = Float(3.0.squareRoot())
+        let corners3: [Float] = [0, -2, root3, 1, -root3, 1]
+        triangle = try corners3.withUnsafeBytes { try context.makeBuffer(label: "reel.shapes.triangle", bytes: $0) }
         vertexArray = try context.makeVertexArray(label: "reel.shapes")
-
-        glBindVertexArray(vertexArray.name)
-        glBindBuffer(GLenum(GL_ARRAY_BUFFER), quad.name)
-        glEnableVertexAttribArray(0)
-        glVertexAttribPointer(0, 2, GLenum(GL_FLOAT), GLboolean(GL_FALSE), 0, reel_gl_offset(0))
-        for attribute in 1...5 {
-            glEnableVertexAttribArray(GLuint(attribute))
-            glVertexAttribDivisor(GLuint(attribute), 1)
+        triangleArray = try context.makeVertexArray(label: "reel.shapes.triangles")
+        for (array, corners) in [(vertexArray, quad), (triangleArray, triangle)] {
+            glBindVertexArray(array.name)
+            glBindBuffer(GLenum(GL_ARRAY_BUFFER), corners.name)
+            glEnableVertexAttribArray(0)
+            glVertexAttribPointer(0, 2, GLenum(GL_FLOAT), GLboolean(GL_FALSE), 0, reel_gl_offset(0))
+            for attribute in 1...5 {
+                glEnableVertexAttribArray(GLuint(attribute))
+                glVertexAttribDivisor(GLuint(attribute), 1)
+            }
+            pointInstances(at: 0)
         }
-        pointInstances(at: 0)
         glBindVertexArray(0)
         glBindBuffer(GLenum(GL_ARRAY_BUFFER), 0)
         try context.checkError("setting up the shape renderer")
@@ -83,7 +93,6 @@ public final class ShapeRenderer {
 
         glEnable(GLenum(GL_BLEND))
         glBlendFunc(GLenum(GL_ONE), GLenum(GL_ONE_MINUS_SRC_ALPHA))
-        glBindVertexArray(vertexArray.name)
         // Consecutive items of one variant draw together; painter's order is kept.
         var start = 0
         while start < items.count {
@@ -93,8 +102,10 @@ public final class ShapeRenderer {
             if let program = programs[variant] {
                 program.use()
                 glUniform2f(canvasUniforms[variant] ?? -1, GLfloat(canvasWidth), GLfloat(canvasHeight))
+                let circles = variant == .circleFill
+                glBindVertexArray((circles ? triangleArray : vertexArray).name)
                 pointInstances(at: start)
-                glDrawArraysInstanced(GLenum(GL_TRIANGLE_STRIP), 0, 4, GLsizei(end - start))
+                glDrawArraysInstanced(GLenum(circles ? GL_TRIANGLES : GL_TRIANGLE_STRIP), 0, circles ? 3 : 4, GLsizei(end - start))
             }
             start = end
         }
@@ -123,13 +134,15 @@ public final class ShapeRenderer {
             variants.append(Self.variant(item))
             let fill = item.fill?.premultiplied ?? (0, 0, 0, 0)
             let stroke = item.stroke?.color.premultiplied ?? (0, 0, 0, 0)
-            staging.append(contentsOf: [
-                Float(t.a), Float(t.b), Float(t.c), Float(t.d),
-                Float(t.tx), Float(t.ty), Float(half.x), Float(half.y),
-                kind, Float(radius), Float(item.stroke?.width ?? 0), Float(margin),
-                Float(fill.0), Float(fill.1), Float(fill.2), Float(fill.3),
-                Float(stroke.0), Float(stroke.1), Float(stroke.2), Float(stroke.3),
-            ])
+            // Appended one by one: an array literal here would allocate for every shape.
+            staging.append(Float(t.a)); staging.append(Float(t.b)); staging.append(Float(t.c)); staging.append(Float(t.d))
+            staging.append(Float(t.tx)); staging.append(Float(t.ty)); staging.append(Float(half.x)); staging.append(Float(half.y))
+            staging.append(kind)
+            staging.append(Float(radius))
+            staging.append(Float(item.stroke?.width ?? 0))
+            staging.append(Float(margin))
+            staging.append(Float(fill.0)); staging.append(Float(fill.1)); staging.append(Float(fill.2)); staging.append(Float(fill.3))
+            staging.append(Float(stroke.0)); staging.append(Float(stroke.1)); staging.append(Float(stroke.2)); staging.append(Float(stroke.3))
         }
     }
 
@@ -149,6 +162,6 @@ public final class ShapeRenderer {
 
     /// Deletes the renderer's GL objects now. Idempotent.
     public func release() {
-        for object in Array(programs.values) + [vertexArray, quad, instances] as [GLObject] { object.release() }
+        for object in Array(programs.values) + [vertexArray, triangleArray, quad, triangle, instances] as [GLObject] { object.release() }
     }
 }

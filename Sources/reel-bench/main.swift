@@ -6,19 +6,53 @@ import ReelGL
 /// beside the hand-written ModernGL yardstick in ../shared/bench, measured in the same run.
 /// Prints a table of medians; it is a measurement, not a test.
 
-func measure(_ scene: Scene, gl: HeadlessGL, frames: Int? = nil) throws -> Double {
-    let count = frames ?? scene.canvas.frameCount
+/// Frames per second of evaluate + draw + readback, the way the render pipeline runs them:
+/// the timeline is evaluated on one thread a few frames ahead while the GL thread draws and
+/// reads back.
+func measure(_ scene: Scene, gl: HeadlessGL) throws -> Double {
+    let count = scene.canvas.frameCount
+    let ahead = Lookahead<FrameState>(capacity: 3)
     return try gl.sync { context in
         let renderer = try FrameRenderer(context: context)
         defer { renderer.release() }
         var pixels: [UInt8] = []
         try renderer.render(Timeline.evaluate(scene, frame: 0), into: &pixels)  // warm up: shaders, targets
         let start = DispatchTime.now().uptimeNanoseconds
-        for k in 0..<count {
-            try renderer.render(Timeline.evaluate(scene, frame: k), into: &pixels)
+        let producer = Thread {
+            for k in 0..<count { ahead.put(Timeline.evaluate(scene, frame: k)) }
+        }
+        producer.start()
+        for _ in 0..<count {
+            try renderer.render(ahead.take(), into: &pixels)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return Double(count) / seconds
+    }
+}
+
+/// A bounded hand-over between one producer and one consumer thread.
+final class Lookahead<T>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [T] = []
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func put(_ item: T) {
+        condition.lock()
+        while items.count >= capacity { condition.wait() }
+        items.append(item)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func take() -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty { condition.wait() }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
     }
 }
 
