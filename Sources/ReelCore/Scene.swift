@@ -17,11 +17,13 @@ public struct Scene: Sendable {
     public var layers: [Layer]
     /// Post passes over the whole frame, in order.
     public var passes: [PluginUse]
+    /// The view onto the canvas; nil shows the canvas as it is.
+    public var camera: Camera?
     /// The file the scene came from, for messages; nil when decoded from memory.
     public var sourcePath: String?
 
     public init(format: Int = 1, canvas: Canvas, seed: UInt64 = 0, parameters: [ParameterDeclaration] = [],
-                assets: [Asset] = [], layers: [Layer], passes: [PluginUse] = [], sourcePath: String? = nil) {
+                assets: [Asset] = [], layers: [Layer], passes: [PluginUse] = [], camera: Camera? = nil, sourcePath: String? = nil) {
         self.format = format
         self.canvas = canvas
         self.seed = seed
@@ -29,6 +31,7 @@ public struct Scene: Sendable {
         self.assets = assets
         self.layers = layers
         self.passes = passes
+        self.camera = camera
         self.sourcePath = sourcePath
     }
 
@@ -69,6 +72,30 @@ public struct Canvas: Sendable, Hashable {
 
     /// The scene's length in seconds.
     public var duration: Double { Double(frameCount) / fps }
+}
+
+/// A 2D camera: which point of the canvas is at the centre of the picture, how far it is
+/// zoomed and how it is turned. Every value can be keyframed.
+public struct Camera: Sendable {
+    /// The canvas point shown at the picture's centre. The default is the canvas centre.
+    public var position: Animatable<Vec2>?
+    /// 2 shows things twice as large. The default is 1.
+    public var zoom: Animatable<Double>
+    /// Degrees, clockwise: turning the camera clockwise turns the picture the other way.
+    /// The default is 0.
+    public var rotation: Animatable<Double>
+
+    public init(position: Animatable<Vec2>? = nil, zoom: Animatable<Double> = .constant(1), rotation: Animatable<Double> = .constant(0)) {
+        (self.position, self.zoom, self.rotation) = (position, zoom, rotation)
+    }
+
+    /// The canvas-to-picture transform at `time`.
+    public func view(at time: Double, canvas: Canvas) -> Affine2D {
+        let centre = Vec2(Double(canvas.width) / 2, Double(canvas.height) / 2)
+        let target = position?.value(at: time) ?? centre
+        return Affine2D.translation(centre) * .rotation(degrees: -rotation.value(at: time))
+            * .scale(Vec2(zoom.value(at: time), zoom.value(at: time))) * .translation(.zero - target)
+    }
 }
 
 /// A named file the scene uses (image, video, font, LUT).

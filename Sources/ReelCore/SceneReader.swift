@@ -30,7 +30,7 @@ final class SceneReader {
 
     // MARK: - The scene
 
-    static let topKeys = ["reel", "canvas", "seed", "params", "assets", "layers", "passes"]
+    static let topKeys = ["reel", "canvas", "seed", "params", "assets", "camera", "layers", "passes"]
 
     func scene(_ root: SourceNode, overrides: [String: String]) -> Scene? {
         guard let top = fields(root, path: "", allowed: Self.topKeys, required: ["reel", "canvas"]) else { return nil }
@@ -56,8 +56,19 @@ final class SceneReader {
         if let assetNode = f["assets"] { readAssets(assetNode) }
         let layers = f["layers"].map { self.layers($0, path: "layers") } ?? []
         let passes = f["passes"].map { self.pluginUses($0, kind: .pass, path: "passes") } ?? []
-        guard let canvas else { return nil }
-        return Scene(format: 1, canvas: canvas, seed: seed, parameters: parameters, assets: assets, layers: layers, passes: passes)
+        let camera = optional(f["camera"]) { self.camera($0, path: "camera") }
+        guard let canvas, let camera else { return nil }
+        return Scene(format: 1, canvas: canvas, seed: seed, parameters: parameters, assets: assets, layers: layers,
+                     passes: passes, camera: camera)
+    }
+
+    func camera(_ node: SourceNode, path: String) -> Camera? {
+        guard let f = fields(node, path: path, allowed: ["position", "zoom", "rotation"], required: []) else { return nil }
+        let position = optional(f["position"]) { self.animatable($0, path: path + ".position") { self.vec2($0, path: $1, allowScalar: false) } }
+        let zoom = f["zoom"].map { animatable($0, path: path + ".zoom") { self.double($0, path: $1, in: 0...1000, exclusiveLower: true) } } ?? .constant(1)
+        let rotation = f["rotation"].map { animatable($0, path: path + ".rotation") { self.double($0, path: $1) } } ?? .constant(0)
+        guard let position, let zoom, let rotation else { return nil }
+        return Camera(position: position, zoom: zoom, rotation: rotation)
     }
 
     // MARK: - Parameters and templating

@@ -18,6 +18,8 @@ public enum SceneSchema {
                 ("params", ref("params")),
                 ("assets", .object([("type", "object"), ("additionalProperties", .object([("type", "string"), ("minLength", 1)])),
                                     ("description", "Named files; paths are relative to the scene file.")])),
+                ("camera", object([("position", animatable(ref("vec2"))), ("zoom", animatable(ref("number"))), ("rotation", animatable(ref("number")))],
+                                  description: "A 2D camera: the canvas point at the picture's centre, zoom and rotation.")),
                 ("layers", ref("layers")),
                 ("passes", pluginList(catalog, kind: .pass)),
             ])),

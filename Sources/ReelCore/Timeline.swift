@@ -7,10 +7,21 @@ public enum Timeline {
     /// keyframe and after the last, so frames outside the scene still evaluate.
     public static func evaluate(_ scene: Scene, frame: Int) -> FrameState {
         let time = Double(frame) / scene.canvas.fps
+        var layers = evaluate(scene.layers, at: time)
+        if let camera = scene.camera {
+            // The camera is the root of the layer tree: one transform over everything.
+            let view = camera.view(at: time, canvas: scene.canvas)
+            for index in layers.indices {
+                layers[index].transform = view * layers[index].transform
+                if var mask = layers[index].mask {
+                    for m in mask.source.indices { mask.source[m].transform = view * mask.source[m].transform }
+                    layers[index].mask = mask
+                }
+            }
+        }
         return FrameState(frame: frame, time: time, width: scene.canvas.width, height: scene.canvas.height,
                           background: scene.canvas.background, samples: scene.canvas.samples,
-                          layers: evaluate(scene.layers, at: time),
-                          passes: scene.passes.map { resolve($0, at: time) })
+                          layers: layers, passes: scene.passes.map { resolve($0, at: time) })
     }
 
     static func evaluate(_ layers: [Layer], at time: Double) -> [LayerState] {

@@ -85,7 +85,7 @@ struct SchemaAndInfoTests {
         }
         for form in ["hold]", "linear]", "\"cubicBezier(", "steps(", "\"spring("] { #expect(text.contains(form), "no example uses \(form)") }
         for property in ["skew:", "trim:", "blend:", "mask:", "in:", "out:", "anchor:", "dash:", "dashOffset:", "miterLimit:", "cap:", "join:",
-                         "linear:", "radial:", "fillRule:", "letterSpacing:", "lineHeight:", "params:", "assets:", "seed:", "visible:"] {
+                         "linear:", "radial:", "fillRule:", "letterSpacing:", "lineHeight:", "params:", "assets:", "seed:", "visible:", "camera:", "zoom:"] {
             #expect(text.contains(property), "no example uses \(property)")
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+import ReelCore
 import Testing
 @testable import ReelGL
 
@@ -109,6 +111,29 @@ struct GoldenTests {
         let (image, skipped) = try renderScene(golden.layers)
         #expect(skipped.isEmpty, "features not drawn: \(skipped)")
         try GoldenImage.check(image, named: golden.name)
+    }
+
+    /// The camera zooms 2× on the canvas point (40, 30) and turns 30° clockwise, so the
+    /// square drawn there fills the middle of the picture, turned the other way.
+    @Test func cameraFramesTheCanvas() throws {
+        let scene = try SceneDecoder().decode("""
+        reel: 1
+        canvas: { size: [160, 120], background: "#202028" }
+        camera: { position: [40, 30], zoom: 2, rotation: 30 }
+        layers:
+          - { rect: { size: [30, 30] }, position: [40, 30], fill: "#e94560" }
+          - { circle: { radius: 6 }, position: [60, 30], fill: "#f9d56e" }
+        """)
+        let image = try withGL { context in
+            let renderer = try FrameRenderer(context: context)
+            defer { renderer.release() }
+            return try renderer.render(Timeline.evaluate(scene, frame: 0))
+        }
+        try GoldenImage.check(image, named: "camera")
+        #expect(image[80, 60] == (233, 69, 96, 255), "the camera's target is at the picture's centre")
+        // (60, 30) is 20 px right of the target: zoomed to 40 px, turned 30° counter-clockwise.
+        let x = 80 + Int((40 * cos(Double.pi / 6)).rounded()), y = 60 - Int((40 * sin(Double.pi / 6)).rounded())
+        #expect(image[x, y] == (249, 213, 110, 255), "the circle at (\(x), \(y))")
     }
 
     @Test func theComparisonCatchesRealChanges() throws {
