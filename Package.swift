@@ -25,6 +25,11 @@ let package = Package(
             providers: [.apt(["libegl-dev", "libgles-dev", "libegl-mesa0", "libgl1-mesa-dri"])]
         ),
         .systemLibrary(
+            name: "CText",
+            pkgConfig: "harfbuzz",
+            providers: [.apt(["libfreetype-dev", "libharfbuzz-dev", "libfontconfig-dev", "fonts-dejavu-core"])]
+        ),
+        .systemLibrary(
             name: "CPNG",
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
@@ -36,7 +41,7 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "ReelGL", dependencies: ["ReelCore", "CEGL"]),
-        .target(name: "ReelMedia", dependencies: ["ReelCore", "CPNG"]),
+        .target(name: "ReelMedia", dependencies: ["ReelCore", "CPNG", "CText"]),
         .target(name: "Reel", dependencies: ["ReelCore", "ReelGL", "ReelMedia"]),
         .executableTarget(name: "reel-bench", dependencies: ["ReelCore", "ReelGL"]),
         .executableTarget(

@@ -96,6 +96,7 @@ public enum ContentState: Sendable {
     }
 }
 
+/// A text layer at one frame; hashable so shaped results can be cached by it.
 public struct TextState: Sendable, Hashable {
     public var text: String
     public var fontFamily: String
@@ -105,6 +106,12 @@ public struct TextState: Sendable, Hashable {
     public var align: TextAlign
     public var lineHeight: Double
     public var letterSpacing: Double
+
+    public init(text: String, fontFamily: String, fontSize: Double, fontWeight: Int = 400, italic: Bool = false,
+                align: TextAlign = .center, lineHeight: Double = 1.2, letterSpacing: Double = 0) {
+        (self.text, self.fontFamily, self.fontSize, self.fontWeight) = (text, fontFamily, fontSize, fontWeight)
+        (self.italic, self.align, self.lineHeight, self.letterSpacing) = (italic, align, lineHeight, letterSpacing)
+    }
 }
 
 public struct ImageState: Sendable, Hashable {

@@ -7,12 +7,14 @@ public final class FrameRenderer {
     private let painter: LayerPainter
     private var target: FrameTarget?
 
-    /// - Parameter assets: supplies pictures for image layers; without one, a frame with an
-    ///   image layer fails with `E-MEDIA-IMAGE`.
+    /// - Parameters:
+    ///   - assets: supplies pictures for image layers; without one, a frame with an image
+    ///     layer fails with `E-MEDIA-IMAGE`.
+    ///   - text: lays out text layers; without one, a frame with text fails with `E-TEXT-FONT`.
     /// - Throws: `E-GL-SHADER` when the driver rejects Reel's shaders.
-    public init(context: GLContext, assets: AssetLoader? = nil) throws {
+    public init(context: GLContext, assets: AssetLoader? = nil, text: TextShaper? = nil) throws {
         self.context = context
-        painter = try LayerPainter(context: context, assets: assets)
+        painter = try LayerPainter(context: context, assets: assets, shaper: text)
     }
 
     /// Features met in rendered frames that this renderer does not draw yet, e.g.

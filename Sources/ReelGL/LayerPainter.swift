@@ -12,6 +12,7 @@ final class LayerPainter {
     private let compositor: Compositor
     private let pool: TargetPool
     private let assets: AssetLoader?
+    private let shaper: TextShaper?
     private var textures: [String: GLTexture] = [:]
     private var batch: [ShapeItem] = []
     private var canvas = (0, 0)
@@ -22,9 +23,10 @@ final class LayerPainter {
     /// Chord tolerance for curves, in pixels.
     static let tolerance = 0.2
 
-    init(context: GLContext, assets: AssetLoader?) throws {
+    init(context: GLContext, assets: AssetLoader?, shaper: TextShaper?) throws {
         self.context = context
         self.assets = assets
+        self.shaper = shaper
         shapes = try ShapeRenderer(context: context)
         paths = try PathRenderer(context: context)
         compositor = try Compositor(context: context)
@@ -62,9 +64,22 @@ final class LayerPainter {
                 continue
             }
             try target.ensureStencil()
-            drawOutline(layer, transform: transform, opacity: layer.opacity)
+            try drawOutline(layer, transform: transform, opacity: layer.opacity)
         }
         flush()
+    }
+
+    // MARK: - Text
+
+    private func shape(_ text: TextState, layer: String) throws -> ShapedText {
+        guard let shaper else {
+            throw ReelError(.textFont, "layer '\(layer)': no text shaper was given to the renderer")
+        }
+        do {
+            return try shaper.shape(text)
+        } catch let error as ReelError {
+            throw ReelError(error.code, "layer '\(layer)': \(error.message)", detail: error.detail)
+        }
     }
 
     // MARK: - Images
@@ -201,7 +216,7 @@ final class LayerPainter {
     }
 
     /// Fill and stroke of any outline through stencil-then-cover.
-    private func drawOutline(_ layer: LayerState, transform: Affine2D, opacity: Double) {
+    private func drawOutline(_ layer: LayerState, transform: Affine2D, opacity: Double) throws {
         let outline: PathData
         var rule = FillRule.nonzero
         var fillable = true
@@ -216,6 +231,8 @@ final class LayerPainter {
         case let .path(data, fillRule):
             outline = data
             rule = fillRule
+        case let .text(text):
+            outline = try shape(text, layer: layer.id).outline
         default:
             skipped.insert("\(layer.content.kindName) layers")
             return

@@ -104,8 +104,11 @@ func renderScene(_ layers: String, size: (Int, Int) = (160, 120), background: St
     """)
     let state = Timeline.evaluate(scene, frame: frame)
     return try withGL { context in
-        let renderer = try FrameRenderer(context: context)
+        let renderer = try FrameRenderer(context: context, text: sharedShaper)
         defer { renderer.release() }
         return (try renderer.render(state), renderer.skippedFeatures)
     }
 }
+
+/// One shaper for all tests: fonts are opened once.
+let sharedShaper = FontShaper()

@@ -95,6 +95,20 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
           - { id: m, rect: { size: [160, 120] }, position: [80, 60], fill: { linear: { from: [0, -60], to: [0, 60], stops: [[0, white], [1, black]] } } }
           - { circle: { radius: 50 }, position: [80, 60], fill: "#f9d56e", mask: { layer: m, mode: luminance, invert: true } }
         """),
+        GoldenCase(name: "text-lines-and-alignment", layers: """
+          - { text: "left\\nAVATAR", font: { size: 18 }, align: left, position: [8, 30], fill: white }
+          - { text: "right\\nWAVE", font: { size: 18, weight: bold }, align: right, position: [152, 30], fill: "#f9d56e" }
+          - { text: "centre · spaced", font: { size: 16, style: italic }, letterSpacing: 2, position: [80, 80], fill: "#4ecca3" }
+          - { text: "tight lines\\nline two", font: { size: 12 }, lineHeight: 0.9, position: [80, 106], fill: "#aab4ff" }
+        """),
+        GoldenCase(name: "text-shaping", layers: """
+          - { text: "office fit", font: { family: DejaVu Serif, size: 24 }, position: [80, 22], fill: white }
+          - { text: "שלום עולם", font: { size: 24 }, position: [80, 58], fill: "#f9d56e" }
+          - { text: "q\\u0301 n\\u0303 a\\u0308", font: { size: 24 }, position: [80, 96], fill: "#4ecca3" }
+        """),
+        GoldenCase(name: "text-paint", layers: """
+          - { text: "Reel", font: { size: 64, weight: bold }, position: [80, 60], fill: { linear: { from: [-70, 0], to: [70, 0], stops: [[0, "#e94560"], [1, "#f9d56e"]] } }, stroke: { color: white, width: 1.5 }, rotation: -8 }
+        """),
     ] + ["add", "multiply", "screen", "overlay", "darken", "lighten"].map { mode in
         GoldenCase(name: "blend-\(mode)", layers: """
           - { rect: { size: [160, 60] }, position: [80, 30], fill: "#5c6bd6" }
