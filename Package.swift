@@ -30,6 +30,11 @@ let package = Package(
             providers: [.apt(["libfreetype-dev", "libharfbuzz-dev", "libfontconfig-dev", "fonts-dejavu-core"])]
         ),
         .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
+        ),
+        .systemLibrary(
             name: "CPNG",
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
@@ -41,7 +46,7 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "ReelGL", dependencies: ["ReelCore", "CEGL"]),
-        .target(name: "ReelMedia", dependencies: ["ReelCore", "CPNG", "CText"]),
+        .target(name: "ReelMedia", dependencies: ["ReelCore", "CPNG", "CText", "CFFmpeg"]),
         .target(name: "Reel", dependencies: ["ReelCore", "ReelGL", "ReelMedia"]),
         .executableTarget(name: "reel-bench", dependencies: ["ReelCore", "ReelGL"]),
         .executableTarget(
@@ -52,7 +57,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ReelGLTests", dependencies: ["ReelGL", "ReelMedia"], exclude: ["Golden"]),
-        .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"]),
+        .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"], exclude: ["Fixtures"]),
         .testTarget(name: "ReelCLITests", dependencies: ["reel"], exclude: ["Support"]),
     ],
     swiftLanguageModes: [.v6]

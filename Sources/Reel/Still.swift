@@ -36,7 +36,7 @@ public enum Still {
     public static func render(_ scene: Scene, frame: Int, gl: HeadlessGL) throws -> Output {
         let state = Timeline.evaluate(scene, frame: frame)
         return try gl.sync { context in
-            let renderer = try FrameRenderer(context: context, assets: FileAssetLoader(scene: scene), text: FontShaper())
+            let renderer = try FrameRenderer(context: context, assets: MediaAssetLoader(scene: scene), text: FontShaper())
             defer { renderer.release() }
             let image = try renderer.render(state)
             return Output(image: image, skippedFeatures: renderer.skippedFeatures.sorted())

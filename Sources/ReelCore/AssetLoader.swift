@@ -4,6 +4,17 @@ public protocol AssetLoader: Sendable {
     /// The picture of asset `name` (straight alpha, rows top to bottom).
     /// - Throws: `ReelError` naming the asset and its file when it is missing or undecodable.
     func image(named name: String) throws -> RGBAImage
+
+    /// The frame of video asset `name` shown at `time` seconds into the clip; past the end
+    /// the clip loops when `loop` is set and holds its last frame otherwise.
+    /// - Throws: `ReelError` naming the asset and its file when it cannot be decoded.
+    func videoFrame(named name: String, at time: Double, loop: Bool) throws -> RGBAImage
+}
+
+extension AssetLoader {
+    public func videoFrame(named name: String, at time: Double, loop: Bool) throws -> RGBAImage {
+        throw ReelError(.imageAsset, "video asset '\(name)': this asset loader does not decode video")
+    }
 }
 
 extension ReelError.Code {

@@ -126,13 +126,7 @@ extension GLContext {
     public func makeMipmappedTexture(label: String, image: RGBAImage) throws -> GLTexture {
         assertOnThread()
         try checkSize(image.width, image.height, limit: info.maxTextureSize, what: "texture '\(label)'")
-        var pixels = image.pixels
-        if !image.isPremultiplied {
-            for i in stride(from: 0, to: pixels.count, by: 4) where pixels[i + 3] != 255 {
-                let a = Int(pixels[i + 3])
-                for c in 0..<3 { pixels[i + c] = UInt8((Int(pixels[i + c]) * a + 127) / 255) }
-            }
-        }
+        let pixels = image.isPremultiplied ? image.pixels : Self.premultiply(image.pixels)
         var name: GLuint = 0
         glGenTextures(1, &name)
         let texture = GLTexture(name: name, label: label, width: image.width, height: image.height, context: self)
@@ -152,6 +146,32 @@ extension GLContext {
         glBindTexture(GLenum(GL_TEXTURE_2D), 0)
         try checkError("creating texture '\(label)' (\(image.width)×\(image.height))")
         return texture
+    }
+
+    /// Replaces the picture of a texture made by `makeMipmappedTexture` with one of the same
+    /// size, and rebuilds its mipmaps.
+    public func update(_ texture: GLTexture, with image: RGBAImage) throws {
+        assertOnThread()
+        precondition(texture.width == image.width && texture.height == image.height, "texture update of another size")
+        let pixels = image.isPremultiplied ? image.pixels : Self.premultiply(image.pixels)
+        glBindTexture(GLenum(GL_TEXTURE_2D), texture.name)
+        glPixelStorei(GLenum(GL_UNPACK_ALIGNMENT), 1)
+        pixels.withUnsafeBytes { raw in
+            glTexSubImage2D(GLenum(GL_TEXTURE_2D), 0, 0, 0, GLsizei(image.width), GLsizei(image.height),
+                            GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), raw.baseAddress)
+        }
+        glGenerateMipmap(GLenum(GL_TEXTURE_2D))
+        glBindTexture(GLenum(GL_TEXTURE_2D), 0)
+        try checkError("updating texture '\(texture.label)'")
+    }
+
+    static func premultiply(_ input: [UInt8]) -> [UInt8] {
+        var pixels = input
+        for i in stride(from: 0, to: pixels.count, by: 4) where pixels[i + 3] != 255 {
+            let a = Int(pixels[i + 3])
+            for c in 0..<3 { pixels[i + c] = UInt8((Int(pixels[i + c]) * a + 127) / 255) }
+        }
+        return pixels
     }
 
     /// A renderbuffer with `samples` samples (clamped to what the driver supports; 1 or less

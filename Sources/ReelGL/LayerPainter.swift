@@ -60,7 +60,13 @@ final class LayerPainter {
             }
             flush()
             if case let .image(image) = layer.content {
-                try drawImage(image, layer: layer, transform: transform)
+                let texture = try texture(for: image.asset, layer: layer.id)
+                drawPicture(texture, box: image.size, fit: image.fit, opacity: layer.opacity, transform: transform)
+                continue
+            }
+            if case let .video(video) = layer.content {
+                let texture = try videoTexture(video, layer: layer.id)
+                drawPicture(texture, box: video.size, fit: video.fit, opacity: layer.opacity, transform: transform)
                 continue
             }
             try target.ensureStencil()
@@ -100,25 +106,46 @@ final class LayerPainter {
         return texture
     }
 
-    /// Fits the picture into its box (contain, cover, stretch or its own size), centred on
-    /// the layer's origin, and draws the part inside the box.
-    private func drawImage(_ image: ImageState, layer: LayerState, transform: Affine2D) throws {
-        let texture = try texture(for: image.asset, layer: layer.id)
+    /// The frame of a video layer, uploaded into the layer's own texture.
+    private func videoTexture(_ video: VideoState, layer: String) throws -> GLTexture {
+        guard let assets else {
+            throw ReelError(.imageAsset, "layer '\(layer)': no asset loader was given to the renderer for video '\(video.asset)'")
+        }
+        let frame: RGBAImage
+        do {
+            frame = try assets.videoFrame(named: video.asset, at: video.clipTime, loop: video.loop)
+        } catch let error as ReelError {
+            throw ReelError(error.code, "layer '\(layer)': \(error.message)", detail: error.detail)
+        }
+        let key = "video:" + layer
+        if let existing = textures[key], existing.width == frame.width, existing.height == frame.height {
+            try context.update(existing, with: frame)
+            return existing
+        }
+        textures[key]?.release()
+        let texture = try context.makeMipmappedTexture(label: "reel.video.\(layer)", image: frame)
+        textures[key] = texture
+        return texture
+    }
+
+    /// Fits a picture into its box (contain, cover, stretch or its own size), centred on the
+    /// layer's origin, and draws the part inside the box.
+    private func drawPicture(_ texture: GLTexture, box: Vec2?, fit: Fit, opacity: Double, transform: Affine2D) {
         let natural = Vec2(Double(texture.width), Double(texture.height))
-        let box = image.size ?? natural
+        let box = box ?? natural
         var size: Vec2
-        switch image.fit {
+        switch fit {
         case .stretch: size = box
         case .none: size = natural
         case .contain, .cover:
             let sx = box.x / natural.x, sy = box.y / natural.y
-            let s = image.fit == .contain ? min(sx, sy) : max(sx, sy)
+            let s = fit == .contain ? min(sx, sy) : max(sx, sy)
             size = natural * s
         }
         let imageRect = (Vec2(-size.x / 2, -size.y / 2), size)
         let lo = Vec2(max(-box.x / 2, -size.x / 2), max(-box.y / 2, -size.y / 2))
         let hi = Vec2(min(box.x / 2, size.x / 2), min(box.y / 2, size.y / 2))
-        paths.image(texture, region: (lo, hi), imageRect: imageRect, opacity: layer.opacity, transform: transform, canvas: canvas)
+        paths.image(texture, region: (lo, hi), imageRect: imageRect, opacity: opacity, transform: transform, canvas: canvas)
     }
 
     /// Layers whose parts must not show through each other, or that combine with the

@@ -77,12 +77,24 @@ struct StillCommandTests {
     @Test func anUndecodableImageNamesTheLayerAndTheAsset() throws {
         let folder = try makeScratchFolder()
         let scene = folder.appendingPathComponent("img.yaml")
-        try Data("reel: 1\ncanvas: { size: [64, 64] }\nassets: { pic: \(repositoryRoot.path)/Assets/clip.mp4 }\nlayers: [{ id: poster, image: pic }]\n".utf8).write(to: scene)
+        try Data("not a picture".utf8).write(to: folder.appendingPathComponent("broken.jpg"))
+        try Data("reel: 1\ncanvas: { size: [64, 64] }\nassets: { pic: broken.jpg }\nlayers: [{ id: poster, image: pic }]\n".utf8).write(to: scene)
         let output = folder.appendingPathComponent("x.png")
         let result = try reel(["still", scene.path, "-o", output.path])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("error[E-MEDIA-IMAGE]: layer 'poster': image asset 'pic'"), "stderr: \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
+    @Test func anUndecodableVideoNamesTheLayerAndTheAsset() throws {
+        let folder = try makeScratchFolder()
+        try Data("not a video".utf8).write(to: folder.appendingPathComponent("broken.mp4"))
+        let scene = folder.appendingPathComponent("v.yaml")
+        try Data("reel: 1\ncanvas: { size: [64, 64] }\nassets: { clip: broken.mp4 }\nlayers: [{ id: screen, video: clip }]\n".utf8).write(to: scene)
+        let result = try reel(["still", scene.path, "-o", folder.appendingPathComponent("x.png").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("error[E-MEDIA-VIDEO]: layer 'screen': video asset 'clip'"), "stderr: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.png").path))
     }
 
     @Test func aTimePastTheEndIsExplained() throws {

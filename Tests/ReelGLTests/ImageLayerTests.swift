@@ -1,4 +1,6 @@
+import Foundation
 import ReelCore
+import ReelMedia
 import Testing
 @testable import ReelGL
 
@@ -59,5 +61,59 @@ struct ImageLayerTests {
         let error = #expect(throws: ReelError.self) { try render("  - { id: poster, image: nothere.png }") }
         #expect(error?.code == .imageAsset)
         #expect(error?.message.contains("layer 'poster'") == true && error?.message.contains("nothere.png") == true, "\(error?.message ?? "")")
+    }
+}
+
+/// Serves the counter clip of the media tests as asset "counter".
+struct CounterClipLoader: AssetLoader {
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("ReelMediaTests/Fixtures/counter.mp4").path
+
+    func image(named name: String) throws -> RGBAImage { throw ReelError(.imageAsset, "no image '\(name)'") }
+
+    func videoFrame(named name: String, at time: Double, loop: Bool) throws -> RGBAImage {
+        let decoder = try MediaDecoder(path: Self.path)
+        let t = loop ? time.truncatingRemainder(dividingBy: decoder.duration) : time
+        return try decoder.frame(at: t)
+    }
+}
+
+@Suite("Video layers")
+struct VideoLayerTests {
+    /// Frame N of the clip is grey 16 + 6N; the layer starts 0.5 s into the clip at double
+    /// speed and begins at scene time 1 s, so scene time T shows clip time 0.5 + 2 (T − 1).
+    @Test(arguments: [(1.0, 5), (1.2, 9), (2.0, 25), (2.5, 5)])
+    func showsTheFrameForTheSceneTime(sceneTime: Double, clipFrame: Int) throws {
+        let scene = try SceneDecoder().decode("""
+        reel: 1
+        canvas: { size: [64, 36], fps: 10, duration: 4s, background: "#ff0000" }
+        assets: { counter: counter.mp4 }
+        layers:
+          - { video: { asset: counter, size: [64, 36], fit: stretch, start: 0.5s, speed: 2, loop: true }, position: [32, 18], in: 1s }
+        """)
+        let state = Timeline.evaluate(scene, frame: Int((sceneTime * 10).rounded()))
+        let image = try withGL { context in
+            let renderer = try FrameRenderer(context: context, assets: CounterClipLoader())
+            defer { renderer.release() }
+            return try renderer.render(state)
+        }
+        // Within one level of 16 + 6N: the encoder rounded some frames' grey by one.
+        let grey = 16 + 6 * clipFrame, (r, g, b, a) = image[32, 18]
+        #expect(abs(Int(r) - grey) <= 1 && r == g && g == b && a == 255, "scene \(sceneTime) s: \(image[32, 18])")
+    }
+
+    @Test func beforeItsInTimeTheLayerIsAbsent() throws {
+        let scene = try SceneDecoder().decode("""
+        reel: 1
+        canvas: { size: [64, 36], fps: 10, background: "#ff0000" }
+        assets: { counter: counter.mp4 }
+        layers: [{ video: counter, position: [32, 18], in: 1s }]
+        """)
+        let image = try withGL { context in
+            let renderer = try FrameRenderer(context: context, assets: CounterClipLoader())
+            defer { renderer.release() }
+            return try renderer.render(Timeline.evaluate(scene, frame: 5))
+        }
+        #expect(image[32, 18] == (255, 0, 0, 255))
     }
 }

@@ -1,0 +1,230 @@
+import CFFmpeg
+import Foundation
+import ReelCore
+
+extension ReelError.Code {
+    /// A video asset could not be opened or decoded.
+    public static let videoAsset = Self("E-MEDIA-VIDEO")
+}
+
+/// Decodes the frames of a video file (or the single frame of a still image) with
+/// libavformat and libavcodec, frame-accurately: `frame(at:)` returns the frame shown at a
+/// clip time, seeking to the key frame before it when it is not just ahead, so any frame
+/// range renders without decoding from the start of the clip.
+///
+/// Not thread-safe: one decoder belongs to one user at a time.
+public final class MediaDecoder {
+    public let path: String
+    public let width: Int
+    public let height: Int
+    /// The clip's length in seconds (the last frame's end); 0 for a still image.
+    public let duration: Double
+    private var format: UnsafeMutablePointer<AVFormatContext>?
+    private var codec: UnsafeMutablePointer<AVCodecContext>?
+    private let stream: Int32
+    private let timeBase: Double
+    private let startTime: Double
+    private var packet: UnsafeMutablePointer<AVPacket>?
+    private var scaler: OpaquePointer?
+    /// The frame shown now and the next one decoded (held back because it lies ahead).
+    private var current: (time: Double, frame: UnsafeMutablePointer<AVFrame>)?
+    private var pending: (time: Double, frame: UnsafeMutablePointer<AVFrame>)?
+    private var finished = false
+    private var converted: (time: Double, image: RGBAImage)?
+
+    /// Opens `path` and its best video stream.
+    /// - Throws: `E-MEDIA-VIDEO` naming the file and FFmpeg's reason.
+    public init(path: String) throws {
+        // FFmpeg's own log lines would interleave with Reel's one-line errors; every failure
+        // reaches the user through a thrown error instead.
+        MediaDecoder.silenceLogging
+        self.path = path
+        var format: UnsafeMutablePointer<AVFormatContext>?
+        try Self.check(avformat_open_input(&format, path, nil, nil), "open", path)
+        guard let format else { throw ReelError(.videoAsset, "cannot open '\(path)'") }
+        self.format = format
+        do {
+            try Self.check(avformat_find_stream_info(format, nil), "read stream information of", path)
+            var decoder: UnsafePointer<AVCodec>?
+            let index = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0)
+            guard index >= 0, let decoder, let streamPointer = format.pointee.streams[Int(index)] else {
+                throw ReelError(.videoAsset, "'\(path)' has no video stream FFmpeg can decode")
+            }
+            stream = index
+            guard let context = avcodec_alloc_context3(decoder) else { throw ReelError(.videoAsset, "out of memory opening '\(path)'") }
+            codec = context
+            try Self.check(avcodec_parameters_to_context(context, streamPointer.pointee.codecpar), "configure the decoder for", path)
+            context.pointee.thread_count = 0  // as many as useful
+            try Self.check(avcodec_open2(context, decoder, nil), "open the decoder for", path)
+            width = Int(context.pointee.width)
+            height = Int(context.pointee.height)
+            guard width > 0, height > 0 else { throw ReelError(.videoAsset, "'\(path)' has a video stream without a size") }
+            let base = streamPointer.pointee.time_base
+            timeBase = Double(base.num) / Double(base.den)
+            let start = streamPointer.pointee.start_time
+            startTime = start == reel_av_nopts_value() ? 0 : Double(start) * timeBase
+            var length = 0.0
+            if streamPointer.pointee.duration != reel_av_nopts_value() && streamPointer.pointee.duration > 0 {
+                length = Double(streamPointer.pointee.duration) * timeBase
+            } else if format.pointee.duration != reel_av_nopts_value() && format.pointee.duration > 0 {
+                length = Double(format.pointee.duration) / Double(reel_av_time_base())
+            }
+            duration = length
+            packet = av_packet_alloc()
+        } catch {
+            avcodec_free_context(&codec)
+            avformat_close_input(&self.format)
+            throw error
+        }
+    }
+
+    private static let silenceLogging: Void = av_log_set_level(AV_LOG_QUIET)
+
+    deinit {
+        release(&current)
+        release(&pending)
+        av_packet_free(&packet)
+        avcodec_free_context(&codec)
+        avformat_close_input(&format)
+        sws_freeContext(scaler)
+    }
+
+    /// The frame shown at `time` seconds into the clip (clamped to the clip): the last frame
+    /// that starts at or before it. Straight-alpha RGBA, rows top to bottom.
+    /// - Throws: `E-MEDIA-VIDEO` when the file cannot be decoded there.
+    public func frame(at time: Double) throws -> RGBAImage {
+        let t = max(0, time) + 1e-6
+        if let c = current, t < c.time || t > c.time + 2 {
+            try seek(to: t)
+        } else if current == nil && pending == nil && !finished {
+            try seek(to: t)
+        }
+        while true {
+            if pending == nil, !finished { pending = try decodeNext() }
+            guard let next = pending else { break }
+            if next.time <= t || current == nil {
+                release(&current)
+                current = next
+                pending = nil
+                if next.time > t { break }
+            } else {
+                break
+            }
+        }
+        guard let shown = current else { throw ReelError(.videoAsset, "'\(path)' has no frame at \(formatTime(time))") }
+        if let converted, converted.time == shown.time { return converted.image }
+        let image = try convert(shown.frame)
+        converted = (shown.time, image)
+        return image
+    }
+
+    /// Decodes the single picture of an image file (PNG, JPEG, WebP, …).
+    public static func decodeImage(path: String) throws -> RGBAImage {
+        try MediaDecoder(path: path).frame(at: 0)
+    }
+
+    // MARK: - Decoding
+
+    private func seek(to time: Double) throws {
+        let target = Int64(((time + startTime) / timeBase).rounded(.down))
+        // Backward: land on the key frame at or before the target, then decode forward.
+        let status = av_seek_frame(format, stream, target, AVSEEK_FLAG_BACKWARD)
+        if status < 0 {
+            // Some files (single images) cannot seek; start over from the beginning.
+            _ = av_seek_frame(format, stream, 0, AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY)
+        }
+        avcodec_flush_buffers(codec)
+        release(&current)
+        release(&pending)
+        finished = false
+        converted = nil
+    }
+
+    private func decodeNext() throws -> (time: Double, frame: UnsafeMutablePointer<AVFrame>)? {
+        guard let frame = av_frame_alloc() else { throw ReelError(.videoAsset, "out of memory decoding '\(path)'") }
+        while true {
+            let received = avcodec_receive_frame(codec, frame)
+            if received == 0 {
+                let pts = frame.pointee.best_effort_timestamp
+                let time = pts == reel_av_nopts_value() ? (current.map { $0.time } ?? 0) : Double(pts) * timeBase - startTime
+                return (time, frame)
+            }
+            if received == reel_averror_eof() {
+                var f: UnsafeMutablePointer<AVFrame>? = frame
+                av_frame_free(&f)
+                finished = true
+                return nil
+            }
+            guard received == reel_averror_eagain() else {
+                var f: UnsafeMutablePointer<AVFrame>? = frame
+                av_frame_free(&f)
+                throw Self.failure(received, "decode", path)
+            }
+            // The decoder wants input: the next packet of our stream, or the end.
+            let read = av_read_frame(format, packet)
+            if read < 0 {
+                avcodec_send_packet(codec, nil)
+                continue
+            }
+            defer { av_packet_unref(packet) }
+            guard packet?.pointee.stream_index == stream else { continue }
+            let sent = avcodec_send_packet(codec, packet)
+            if sent < 0 && sent != reel_averror_eagain() {
+                var f: UnsafeMutablePointer<AVFrame>? = frame
+                av_frame_free(&f)
+                throw Self.failure(sent, "decode", path)
+            }
+        }
+    }
+
+    /// Any decoded format to 8-bit RGBA, with the matrix and range the stream declares
+    /// (BT.709 for HD, BT.601 otherwise, limited or full range).
+    private func convert(_ frame: UnsafeMutablePointer<AVFrame>) throws -> RGBAImage {
+        let w = Int(frame.pointee.width), h = Int(frame.pointee.height)
+        let source = AVPixelFormat(rawValue: frame.pointee.format)
+        scaler = sws_getCachedContext(scaler, Int32(w), Int32(h), source, Int32(w), Int32(h), AV_PIX_FMT_RGBA,
+                                      Int32(SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT), nil, nil, nil)
+        guard let scaler else { throw ReelError(.videoAsset, "cannot convert the pixel format of '\(path)' to RGBA") }
+        let space = frame.pointee.colorspace
+        let matrix: Int32 = space == AVCOL_SPC_BT709 || (space == AVCOL_SPC_UNSPECIFIED && h >= 720) ? SWS_CS_ITU709 : SWS_CS_ITU601
+        let fullRange: Int32 = frame.pointee.color_range == AVCOL_RANGE_JPEG ? 1 : 0
+        let coefficients = sws_getCoefficients(matrix)
+        sws_setColorspaceDetails(scaler, coefficients, fullRange, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
+        var pixels = [UInt8](repeating: 0, count: w * h * 4)
+        pixels.withUnsafeMutableBufferPointer { out in
+            var destination: [UnsafeMutablePointer<UInt8>?] = [out.baseAddress, nil, nil, nil]
+            var strides: [Int32] = [Int32(w * 4), 0, 0, 0]
+            withUnsafePointer(to: &frame.pointee.data) { data in
+                data.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { planes in
+                    withUnsafePointer(to: &frame.pointee.linesize) { sizes in
+                        sizes.withMemoryRebound(to: Int32.self, capacity: 8) { lines in
+                            _ = sws_scale(scaler, planes, lines, 0, Int32(h), &destination, &strides)
+                        }
+                    }
+                }
+            }
+        }
+        return RGBAImage(width: w, height: h, pixels: pixels, isPremultiplied: false)
+    }
+
+    private func release(_ slot: inout (time: Double, frame: UnsafeMutablePointer<AVFrame>)?) {
+        guard let taken = slot else { return }
+        var f: UnsafeMutablePointer<AVFrame>? = taken.frame
+        av_frame_free(&f)
+        slot = nil
+    }
+
+    private func formatTime(_ t: Double) -> String { String(format: "%.3fs", t) }
+
+    static func check(_ status: Int32, _ action: String, _ path: String) throws {
+        if status < 0 { throw failure(status, action, path) }
+    }
+
+    static func failure(_ status: Int32, _ action: String, _ path: String) -> ReelError {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let reason = buffer.withUnsafeMutableBufferPointer { b in
+            String(cString: reel_av_error_string(status, b.baseAddress, 256))
+        }
+        return ReelError(.videoAsset, "cannot \(action) '\(path)': \(reason)", nativeCode: Int(status), context: "libav")
+    }
+}
