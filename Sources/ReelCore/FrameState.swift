@@ -106,11 +106,39 @@ public struct TextState: Sendable, Hashable {
     public var align: TextAlign
     public var lineHeight: Double
     public var letterSpacing: Double
+    /// Per-glyph changes made by animation passes (a typewriter reveal, a wave), applied in
+    /// order after layout. Empty for plain text.
+    public var glyphAdjustments: [GlyphAdjustment]
 
     public init(text: String, fontFamily: String, fontSize: Double, fontWeight: Int = 400, italic: Bool = false,
-                align: TextAlign = .center, lineHeight: Double = 1.2, letterSpacing: Double = 0) {
+                align: TextAlign = .center, lineHeight: Double = 1.2, letterSpacing: Double = 0,
+                glyphAdjustments: [GlyphAdjustment] = []) {
         (self.text, self.fontFamily, self.fontSize, self.fontWeight) = (text, fontFamily, fontSize, fontWeight)
         (self.italic, self.align, self.lineHeight, self.letterSpacing) = (italic, align, lineHeight, letterSpacing)
+        self.glyphAdjustments = glyphAdjustments
+    }
+
+    /// The same text without glyph adjustments: what layout depends on.
+    public var layoutKey: TextState {
+        var plain = self
+        plain.glyphAdjustments = []
+        return plain
+    }
+}
+
+/// The hook for per-glyph animation: glyphs whose characters fall in `characters` (indices
+/// of Unicode scalars in the text) are moved, scaled and turned about their own origin on
+/// the baseline, and faded. Adjustments compose: offsets add, scales and opacities multiply.
+public struct GlyphAdjustment: Sendable, Hashable {
+    public var characters: Range<Int>
+    public var offset: Vec2
+    public var scale: Double
+    /// Degrees, clockwise.
+    public var rotation: Double
+    public var opacity: Double
+
+    public init(characters: Range<Int>, offset: Vec2 = .zero, scale: Double = 1, rotation: Double = 0, opacity: Double = 1) {
+        (self.characters, self.offset, self.scale, self.rotation, self.opacity) = (characters, offset, scale, rotation, opacity)
     }
 }
 

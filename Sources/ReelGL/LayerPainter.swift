@@ -77,6 +77,32 @@ final class LayerPainter {
 
     // MARK: - Text
 
+    /// The combined adjustment of one glyph: a transform about its origin and an opacity.
+    static func adjustment(for glyph: ShapedGlyph, _ adjustments: [GlyphAdjustment]) -> (Affine2D, Double) {
+        var offset = Vec2.zero, scale = 1.0, rotation = 0.0, opacity = 1.0
+        for a in adjustments where a.characters.contains(glyph.cluster) {
+            offset = offset + a.offset
+            scale *= a.scale
+            rotation += a.rotation
+            opacity *= a.opacity
+        }
+        let transform = Affine2D.translation(glyph.origin + offset) * .rotation(degrees: rotation)
+            * .scale(Vec2(scale, scale)) * .translation(.zero - glyph.origin)
+        return (transform, min(max(opacity, 0), 1))
+    }
+
+    static func transformed(_ path: PathData, _ t: Affine2D) -> PathData {
+        if t == .identity { return path }
+        return PathData(commands: path.commands.map { command in
+            switch command {
+            case let .move(p): return .move(t.apply(p))
+            case let .line(p): return .line(t.apply(p))
+            case let .cubic(a, b, c): return .cubic(t.apply(a), t.apply(b), t.apply(c))
+            case .close: return .close
+            }
+        })
+    }
+
     private func shape(_ text: TextState, layer: String) throws -> ShapedText {
         guard let shaper else {
             throw ReelError(.textFont, "layer '\(layer)': no text shaper was given to the renderer")
@@ -259,7 +285,24 @@ final class LayerPainter {
             outline = data
             rule = fillRule
         case let .text(text):
-            outline = try shape(text, layer: layer.id).outline
+            let shaped = try shape(text.layoutKey, layer: layer.id)
+            guard !text.glyphAdjustments.isEmpty else {
+                outline = shaped.outline
+                break
+            }
+            // Glyphs drawn with the same opacity fill together; each glyph is moved first.
+            var groups: [Double: [PathData.Command]] = [:]
+            for glyph in shaped.glyphs {
+                let (transform, alpha) = Self.adjustment(for: glyph, text.glyphAdjustments)
+                guard alpha > 0 else { continue }
+                groups[alpha, default: []] += Self.transformed(glyph.outline, transform).commands
+            }
+            for (alpha, commands) in groups.sorted(by: { $0.key < $1.key }) {
+                var part = layer
+                part.content = .path(PathData(commands: commands), fillRule: .nonzero)
+                try drawOutline(part, transform: transform, opacity: opacity * alpha)
+            }
+            return
         default:
             skipped.insert("\(layer.content.kindName) layers")
             return
