@@ -53,6 +53,17 @@ struct MediaDecoderTests {
         #expect(decoded[0, 0] == (255, 0, 0, 255) && decoded[2, 1] == (70, 80, 90, 128))
     }
 
+    /// Fixtures made with FFmpeg's lavfi: a 16×8 JPEG of #3366cc and a lossless WebP of #cc3366.
+    @Test(arguments: [("blue.jpg", (0x33, 0x66, 0xCC), 3), ("pink.webp", (0xCC, 0x33, 0x66), 2)])
+    func decodesJPEGAndWebP(file: String, colour: (Int, Int, Int), tolerance: Int) throws {
+        let path = URL(fileURLWithPath: Self.counter).deletingLastPathComponent().appendingPathComponent(file).path
+        let image = try MediaDecoder.decodeImage(path: path)
+        #expect(image.width == 16 && image.height == 8)
+        let (r, g, b, a) = image[8, 4]
+        #expect(abs(Int(r) - colour.0) <= tolerance && abs(Int(g) - colour.1) <= tolerance && abs(Int(b) - colour.2) <= tolerance && a == 255,
+                "\(file): \(image[8, 4])")
+    }
+
     @Test func unreadableFilesAreClearErrors() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reel-media-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
