@@ -97,6 +97,7 @@ struct VideoLayerTests {
             defer { renderer.release() }
             return try renderer.render(state)
         }
+        if sceneTime == 1.2 { try GoldenImage.check(image, named: "video-layer") }
         // Within one level of 16 + 6N: the encoder rounded some frames' grey by one.
         let grey = 16 + 6 * clipFrame, (r, g, b, a) = image[32, 18]
         #expect(abs(Int(r) - grey) <= 1 && r == g && g == b && a == 255, "scene \(sceneTime) s: \(image[32, 18])")
