@@ -30,7 +30,7 @@ struct ValidateCommand: ParsableCommand {
         var reports: [JSONValue] = []
         for path in scenes {
             do {
-                let scene = try (json ? try decoder.load(path: path) : try reportingErrors { try decoder.load(path: path) })
+                let scene = json ? try decoder.load(path: path) : try reportingErrors { try decoder.load(path: path) }
                 let c = scene.canvas
                 let count = scene.allLayers.count
                 if json {
