@@ -5,6 +5,7 @@ import ReelCore
 public final class FrameRenderer {
     private let context: GLContext
     private let painter: LayerPainter
+    private var yuv: YUVConverter?
     private var target: FrameTarget?
 
     /// - Parameters:
@@ -38,6 +39,18 @@ public final class FrameRenderer {
         try target.readPixels(into: &pixels)
     }
 
+    /// Draws `state`, converts it to BT.709 limited-range YUV 4:2:0 on the GPU and reads the
+    /// planes into `planes` (storage reused from frame to frame).
+    public func renderYUV(_ state: FrameState, into planes: inout YUVPlanes) throws {
+        let target = try target(width: state.width, height: state.height, samples: state.samples)
+        try target.withPass(clear: state.background) {
+            try painter.paint(state, into: target)
+        }
+        let converter = try yuv ?? YUVConverter(context: context)
+        yuv = converter
+        try converter.convert(target.texture, width: state.width, height: state.height, into: &planes)
+    }
+
     private func target(width: Int, height: Int, samples: Int) throws -> FrameTarget {
         if let target, target.width == width, target.height == height,
            target.samples == min(max(samples, 1), max(context.info.maxSamples, 1)) {
@@ -54,5 +67,7 @@ public final class FrameRenderer {
         target?.release()
         target = nil
         painter.release()
+        yuv?.releaseAll()
+        yuv = nil
     }
 }

@@ -28,6 +28,43 @@ public enum AtomicFile {
         }
     }
 
+    /// A new, empty, hidden temporary file beside `path` for a writer that streams into it
+    /// (a video muxer); the name keeps `path`'s extension. Finish with `commit` or `discard`.
+    /// - Throws: `E-IO-WRITE` when the folder refuses new files.
+    public static func temporary(for path: String) throws -> String {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let ext = url.pathExtension.isEmpty ? "" : "." + url.pathExtension
+        var template = Array("\(folder)/.\(url.deletingPathExtension().lastPathComponent).XXXXXX.partial\(ext)".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(8 + ext.utf8.count)) }
+        guard fd >= 0 else {
+            throw ReelError(.fileUnwritable, "cannot write '\(path)': \(String(cString: strerror(errno)))", nativeCode: Int(errno), context: "mkstemps")
+        }
+        fchmod(fd, 0o644)
+        close(fd)
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Flushes a finished temporary file to disk and renames it over `path`.
+    /// - Throws: `E-IO-WRITE`; the temporary is removed and `path` left untouched.
+    public static func commit(_ temporary: String, to path: String) throws {
+        let fd = open(temporary, O_RDONLY)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw ReelError(.fileUnwritable, "cannot move the finished file into place at '\(path)': \(reason)", nativeCode: Int(errno), context: "rename")
+        }
+    }
+
+    /// Removes a temporary file that will not be committed.
+    public static func discard(_ temporary: String) {
+        unlink(temporary)
+    }
+
     /// Writes `data` to `path` atomically. On any failure the temporary file is removed and
     /// an existing file at `path` is left untouched.
     /// - Throws: `E-IO-WRITE` with the system's reason.

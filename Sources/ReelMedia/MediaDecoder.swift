@@ -78,7 +78,7 @@ public final class MediaDecoder {
         }
     }
 
-    private static let silenceLogging: Void = av_log_set_level(AV_LOG_QUIET)
+    static let silenceLogging: Void = av_log_set_level(AV_LOG_QUIET)
 
     deinit {
         release(&current)

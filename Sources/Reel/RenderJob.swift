@@ -1,0 +1,299 @@
+import Foundation
+import ReelCore
+import ReelGL
+import ReelMedia
+import Synchronization
+
+extension ReelError.Code {
+    /// The output exists and overwriting was not asked for.
+    public static let outputExists = Self("E-IO-EXISTS")
+    /// The render was cancelled (Ctrl-C, SIGTERM, task cancellation).
+    public static let cancelled = Self("E-CANCELLED")
+}
+
+/// Where a render goes.
+public enum RenderOutput: Sendable, Hashable {
+    /// A video file; the container follows the extension (.mp4, .mov, .mkv).
+    case video(path: String, settings: VideoSettings)
+    /// One PNG per frame; `pattern` holds `####` (as many digits as hashes) or `%04d`.
+    case pngSequence(pattern: String)
+
+    /// The output kind for a file name: video by extension, or a PNG sequence by pattern.
+    /// - Throws: `E-CLI-ARGUMENT` for an unknown extension or a PNG name with no frame number.
+    public static func forPath(_ path: String, settings: VideoSettings = VideoSettings()) throws -> RenderOutput {
+        let ext = (path as NSString).pathExtension.lowercased()
+        switch ext {
+        case "mp4", "mov", "mkv", "m4v":
+            return .video(path: path, settings: settings)
+        case "png":
+            guard PNGSequence.hasFrameNumber(path) else {
+                throw ReelError(.badArgument, "'\(path)' names one PNG, but a render writes one per frame",
+                                detail: "put the frame number in the name, e.g. frames/####.png or frames/%04d.png; for one frame use `reel still`")
+            }
+            return .pngSequence(pattern: path)
+        default:
+            throw ReelError(.badArgument, "cannot tell the output kind of '\(path)'",
+                            detail: "use .mp4, .mov or .mkv for video, or frames/####.png for a PNG sequence")
+        }
+    }
+}
+
+/// Frame numbers in PNG sequence names.
+public enum PNGSequence {
+    static func hasFrameNumber(_ pattern: String) -> Bool {
+        pattern.contains("#") || pattern.range(of: #"%0?\d*d"#, options: .regularExpression) != nil
+    }
+
+    /// `frames/####.png` → `frames/0042.png` for frame 42; `%04d` works the same way.
+    public static func path(_ pattern: String, frame: Int) -> String {
+        if let range = pattern.range(of: "#+", options: [.regularExpression, .backwards]) {
+            let digits = pattern.distance(from: range.lowerBound, to: range.upperBound)
+            return pattern.replacingCharacters(in: range, with: String(frame).leftPadded(digits))
+        }
+        if let range = pattern.range(of: #"%0?(\d*)d"#, options: .regularExpression) {
+            let spec = pattern[range].dropFirst().dropLast()
+            let digits = Int(spec) ?? 0
+            return pattern.replacingCharacters(in: range, with: String(frame).leftPadded(digits))
+        }
+        return pattern
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+/// How far a render has got.
+public struct RenderProgress: Sendable, Hashable {
+    public var framesDone: Int
+    public var framesTotal: Int
+    /// Seconds since the render started.
+    public var elapsed: Double
+
+    public var framesPerSecond: Double { elapsed > 0 ? Double(framesDone) / elapsed : 0 }
+    /// Seconds left at the current rate; nil before the first frame.
+    public var eta: Double? { framesDone > 0 ? Double(framesTotal - framesDone) / framesPerSecond : nil }
+}
+
+/// What a finished render produced.
+public struct RenderSummary: Sendable {
+    public var frames: Int
+    public var seconds: Double
+    /// The files written: one video, or the PNG frames.
+    public var files: [String]
+    public var bytes: Int64
+}
+
+/// Stops a render from another thread (a signal handler, task cancellation).
+public final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func cancel() { flag.store(true, ordering: .relaxed) }
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// A scene, a frame range and an output: the unit of work the engine (and, later, remote
+/// workers) renders.
+public struct RenderJob: Sendable {
+    public var scene: Scene
+    /// Frame numbers to render, inclusive, in scene frames.
+    public var frames: ClosedRange<Int>
+    public var output: RenderOutput
+    /// Replace existing outputs. The default is false: an existing output is an error.
+    public var overwrite: Bool
+
+    public init(scene: Scene, frames: ClosedRange<Int>? = nil, output: RenderOutput, overwrite: Bool = false) {
+        self.scene = scene
+        self.frames = frames ?? 0...(scene.canvas.frameCount - 1)
+        self.output = output
+        self.overwrite = overwrite
+    }
+
+    /// Parses `120-239`, `120-` (to the end) or `42` against a scene's frame count.
+    /// - Throws: `E-CLI-ARGUMENT` naming the valid range.
+    public static func frameRange(_ text: String, frameCount: Int) throws -> ClosedRange<Int> {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let bad = ReelError(.badArgument, "--frames \(text) is not a frame range",
+                            detail: "write A-B, A- (to the end) or A, with frames from 0 to \(frameCount - 1)")
+        guard parts.count == 1 || parts.count == 2, let first = Int(parts[0]), first >= 0 else { throw bad }
+        let last = parts.count == 1 ? first : (parts[1].isEmpty ? frameCount - 1 : Int(parts[1]) ?? -1)
+        guard last >= first else { throw bad }
+        guard last < frameCount else {
+            throw ReelError(.badArgument, "--frames \(text) goes past the last frame, \(frameCount - 1)")
+        }
+        return first...last
+    }
+
+    /// Renders the job. Progress is reported from a pipeline thread after each frame.
+    /// - Throws: `E-CANCELLED` when `cancel` is set (nothing is left behind), `E-IO-EXISTS`,
+    ///   `E-IO-WRITE`, GL, media and encoder errors; on any failure no partial output remains
+    ///   and an existing output is untouched.
+    public func run(gl: HeadlessGL, cancel: CancellationFlag = CancellationFlag(),
+                    progress: @escaping @Sendable (RenderProgress) -> Void = { _ in }) throws -> RenderSummary {
+        try checkOutputs()
+        switch output {
+        case let .video(path, settings):
+            return try renderVideo(path: path, settings: settings, gl: gl, cancel: cancel, progress: progress)
+        case let .pngSequence(pattern):
+            return try renderPNGs(pattern: pattern, gl: gl, cancel: cancel, progress: progress)
+        }
+    }
+
+    private func checkOutputs() throws {
+        let paths: [String]
+        switch output {
+        case let .video(path, _): paths = [path]
+        case let .pngSequence(pattern): paths = frames.map { PNGSequence.path(pattern, frame: $0) }
+        }
+        guard let first = paths.first else { return }
+        try AtomicFile.checkWritable(first)
+        if !overwrite, let existing = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+            throw ReelError(.outputExists, "'\(existing)' already exists", detail: "pass --overwrite to replace it")
+        }
+    }
+
+    // MARK: - The pipeline
+
+    /// Evaluates frames on a thread of its own, a few ahead of the GL thread.
+    private func startEvaluation(_ queue: BoundedQueue<FrameState>, cancel: CancellationFlag) {
+        let scene = self.scene, frames = self.frames
+        Thread {
+            for frame in frames {
+                if cancel.isCancelled { break }
+                if !queue.put(Timeline.evaluate(scene, frame: frame)) { break }
+            }
+            queue.close()
+        }.start()
+    }
+
+    private func renderVideo(path: String, settings: VideoSettings, gl: HeadlessGL, cancel: CancellationFlag,
+                             progress: @escaping @Sendable (RenderProgress) -> Void) throws -> RenderSummary {
+        let canvas = scene.canvas
+        let temporary = try AtomicFile.temporary(for: path)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let total = frames.count
+        @Sendable func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        do {
+            let encoder = try VideoEncoder(path: temporary, containerName: path, width: canvas.width, height: canvas.height,
+                                           fps: canvas.fps, settings: settings)
+            let states = BoundedQueue<FrameState>(capacity: 3)
+            let encoded = BoundedQueue<YUVFrame>(capacity: 3)
+            let failure = Mutex<(any Error)?>(nil)
+            let done = DispatchSemaphore(value: 0)
+            startEvaluation(states, cancel: cancel)
+            // The encoder runs on its own thread so drawing the next frame overlaps it.
+            Thread {
+                var count = 0
+                while let frame = encoded.take() {
+                    if cancel.isCancelled { break }
+                    do {
+                        try encoder.append(frame)
+                    } catch {
+                        failure.withLock { $0 = $0 ?? error }
+                        encoded.abandon()
+                        states.abandon()
+                        break
+                    }
+                    count += 1
+                    progress(RenderProgress(framesDone: count, framesTotal: total, elapsed: elapsed()))
+                }
+                done.signal()
+            }.start()
+            do {
+                try gl.sync { context in
+                    let renderer = try FrameRenderer(context: context, assets: MediaAssetLoader(scene: scene), text: FontShaper())
+                    defer { renderer.release() }
+                    var planes = YUVPlanes()
+                    while let state = states.take() {
+                        if cancel.isCancelled { break }
+                        try renderer.renderYUV(state, into: &planes)
+                        let frame = YUVFrame(width: planes.width, height: planes.height, y: planes.y, u: planes.u, v: planes.v,
+                                             strides: planes.strides)
+                        if !encoded.put(frame) { break }
+                    }
+                }
+            } catch {
+                failure.withLock { $0 = $0 ?? error }
+                states.abandon()
+            }
+            encoded.close()
+            done.wait()
+            if let error = failure.withLock({ $0 }) { throw error }
+            if cancel.isCancelled { throw ReelError(.cancelled, "the render was cancelled; no output was written") }
+            try encoder.finish()
+            try AtomicFile.commit(temporary, to: path)
+        } catch {
+            AtomicFile.discard(temporary)
+            throw error
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
+        return RenderSummary(frames: total, seconds: elapsed(), files: [path], bytes: size ?? 0)
+    }
+
+    private func renderPNGs(pattern: String, gl: HeadlessGL, cancel: CancellationFlag,
+                            progress: @escaping @Sendable (RenderProgress) -> Void) throws -> RenderSummary {
+        let folder = URL(fileURLWithPath: PNGSequence.path(pattern, frame: frames.lowerBound)).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let total = frames.count
+        @Sendable func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        let states = BoundedQueue<FrameState>(capacity: 3)
+        let images = BoundedQueue<(Int, RGBAImage)>(capacity: 4)
+        let failure = Mutex<(any Error)?>(nil)
+        let written = Mutex<[String]>([])
+        let counter = Atomic<Int>(0)
+        let group = DispatchGroup()
+        startEvaluation(states, cancel: cancel)
+        // PNG compression is the slow part: one writer per core, beside the GL thread.
+        let writers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        for _ in 0..<writers {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                while let (frame, image) = images.take() {
+                    if cancel.isCancelled { break }
+                    let path = PNGSequence.path(pattern, frame: frame)
+                    do {
+                        try AtomicFile.write(try PNGCodec.encode(image), to: path)
+                        written.withLock { $0.append(path) }
+                    } catch {
+                        failure.withLock { $0 = $0 ?? error }
+                        images.abandon()
+                        states.abandon()
+                        break
+                    }
+                    let done = counter.add(1, ordering: .relaxed).newValue
+                    progress(RenderProgress(framesDone: done, framesTotal: total, elapsed: elapsed()))
+                }
+            }.start()
+        }
+        do {
+            try gl.sync { context in
+                let renderer = try FrameRenderer(context: context, assets: MediaAssetLoader(scene: scene), text: FontShaper())
+                defer { renderer.release() }
+                while let state = states.take() {
+                    if cancel.isCancelled { break }
+                    let image = try renderer.render(state)
+                    if !images.put((state.frame, image)) { break }
+                }
+            }
+        } catch {
+            failure.withLock { $0 = $0 ?? error }
+            states.abandon()
+        }
+        images.close()
+        group.wait()
+        let files = written.withLock { $0 }
+        var error = failure.withLock { $0 }
+        if error == nil && cancel.isCancelled { error = ReelError(.cancelled, "the render was cancelled; the frames it wrote were removed") }
+        if let error {
+            // A sequence cut short is not presented as complete.
+            for file in files { unlink(file) }
+            throw error
+        }
+        let bytes = files.reduce(Int64(0)) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0) }
+        return RenderSummary(frames: total, seconds: elapsed(), files: files.sorted(), bytes: bytes)
+    }
+}

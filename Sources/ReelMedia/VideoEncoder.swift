@@ -1,0 +1,245 @@
+import CFFmpeg
+import Foundation
+import ReelCore
+
+extension ReelError.Code {
+    /// The video encoder or muxer failed (unknown codec, bad option, write error).
+    public static let videoEncode = Self("E-MEDIA-ENCODE")
+}
+
+/// How a video is encoded. The defaults are H.264 (libx264, preset veryfast, CRF 20) in
+/// 4:2:0, tagged BT.709 limited range.
+public struct VideoSettings: Sendable, Hashable {
+    /// An FFmpeg encoder name: libx264 (default), libx265, libsvtav1, libvpx-vp9, h264_nvenc…
+    public var codec: String = "libx264"
+    /// Constant rate factor (lower is better); nil to use `bitrate` or the codec's default.
+    public var crf: Int? = 20
+    /// Bits per second, when set (overrides crf for codecs that take both).
+    public var bitrate: Int?
+    /// The encoder's speed/quality preset, where it has one.
+    public var preset: String? = "veryfast"
+
+    public init(codec: String = "libx264", crf: Int? = 20, bitrate: Int? = nil, preset: String? = "veryfast") {
+        (self.codec, self.crf, self.bitrate, self.preset) = (codec, crf, bitrate, preset)
+    }
+}
+
+/// One frame in planar YUV 4:2:0: Y is width × height, U and V are (width/2) × (height/2),
+/// each plane tightly packed unless a stride says otherwise.
+public struct YUVFrame: Sendable {
+    public var width: Int
+    public var height: Int
+    public var y: [UInt8]
+    public var u: [UInt8]
+    public var v: [UInt8]
+    /// Bytes from one row to the next in each plane.
+    public var strides: (y: Int, u: Int, v: Int)
+
+    public init(width: Int, height: Int, y: [UInt8], u: [UInt8], v: [UInt8], strides: (y: Int, u: Int, v: Int)? = nil) {
+        (self.width, self.height, self.y, self.u, self.v) = (width, height, y, u, v)
+        self.strides = strides ?? (width, width / 2, width / 2)
+    }
+}
+
+/// Encodes YUV 4:2:0 frames with libavcodec and muxes them with libavformat, in process.
+/// The container follows the file name's extension (`.mp4`, `.mov`, `.mkv`); MP4 and MOV are
+/// written with the index at the front (fast start).
+///
+/// `finish()` must be called to write a playable file; `abort()` leaves it for the caller
+/// to delete. Not thread-safe: it may be handed from one thread to another (the render
+/// pipeline opens it, its encoder thread feeds it), but is never used by two at once.
+public final class VideoEncoder: @unchecked Sendable {
+    public let width: Int
+    public let height: Int
+    private var format: UnsafeMutablePointer<AVFormatContext>?
+    private var codec: UnsafeMutablePointer<AVCodecContext>?
+    private var stream: UnsafeMutablePointer<AVStream>?
+    private var frame: UnsafeMutablePointer<AVFrame>?
+    private var packet: UnsafeMutablePointer<AVPacket>?
+    private var nextPTS: Int64 = 0
+    private var closed = false
+    private let path: String
+
+    /// Opens the encoder and the output file at `path` (which the caller makes temporary);
+    /// `containerName` is the name whose extension picks the container.
+    /// - Throws: `E-MEDIA-ENCODE` for an unknown codec or container, a rejected option, or a
+    ///   file that cannot be created.
+    public init(path: String, containerName: String, width: Int, height: Int, fps: Double, settings: VideoSettings) throws {
+        MediaDecoder.silenceLogging
+        self.path = path
+        self.width = width
+        self.height = height
+        guard width % 2 == 0, height % 2 == 0 else {
+            throw ReelError(.videoEncode, "4:2:0 video needs an even width and height, not \(width)×\(height)",
+                            detail: "make the canvas size even, or render a PNG sequence")
+        }
+        var format: UnsafeMutablePointer<AVFormatContext>?
+        let status = avformat_alloc_output_context2(&format, nil, nil, containerName)
+        guard status >= 0, let format else {
+            throw ReelError(.videoEncode, "no container for '\(containerName)'; use .mp4, .mov or .mkv")
+        }
+        self.format = format
+        // The container was chosen by the final name, but the bytes go to the temporary path;
+        // the MP4 muxer reopens its URL to move the index to the front.
+        av_free(format.pointee.url)
+        format.pointee.url = av_strdup(path)
+        do {
+            guard let encoder = avcodec_find_encoder_by_name(settings.codec) else {
+                throw ReelError(.videoEncode, "this FFmpeg has no encoder '\(settings.codec)'",
+                                detail: "`reel doctor` lists the encoders found")
+            }
+            guard let context = avcodec_alloc_context3(encoder), let stream = avformat_new_stream(format, nil) else {
+                throw ReelError(.videoEncode, "out of memory opening the encoder")
+            }
+            codec = context
+            self.stream = stream
+            let rate = av_d2q(fps, 1_000_000)
+            context.pointee.width = Int32(width)
+            context.pointee.height = Int32(height)
+            context.pointee.time_base = AVRational(num: rate.den, den: rate.num)
+            context.pointee.framerate = rate
+            context.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+            context.pointee.gop_size = Int32(max(1, min(250, Int(fps * 10))))
+            context.pointee.thread_count = 0
+            // Tag what Reel writes: BT.709 primaries, transfer and matrix, limited range.
+            context.pointee.color_primaries = AVCOL_PRI_BT709
+            context.pointee.color_trc = AVCOL_TRC_BT709
+            context.pointee.colorspace = AVCOL_SPC_BT709
+            context.pointee.color_range = AVCOL_RANGE_MPEG
+            context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+            if let bitrate = settings.bitrate { context.pointee.bit_rate = Int64(bitrate) }
+            if (format.pointee.oformat.pointee.flags & Int32(reel_avfmt_globalheader())) != 0 {
+                context.pointee.flags |= Int32(reel_av_codec_flag_global_header())
+            }
+            var options: OpaquePointer?
+            defer { av_dict_free(&options) }
+            if let preset = settings.preset, av_opt_find(context.pointee.priv_data, "preset", nil, 0, 0) != nil {
+                av_dict_set(&options, "preset", preset, 0)
+            }
+            if let crf = settings.crf, settings.bitrate == nil, av_opt_find(context.pointee.priv_data, "crf", nil, 0, 0) != nil {
+                av_dict_set(&options, "crf", String(crf), 0)
+            }
+            try Self.check(avcodec_open2(context, encoder, &options), "open encoder \(settings.codec)")
+            try Self.check(avcodec_parameters_from_context(stream.pointee.codecpar, context), "configure the stream")
+            stream.pointee.time_base = context.pointee.time_base
+            stream.pointee.avg_frame_rate = rate
+            stream.pointee.r_frame_rate = rate
+
+            if (format.pointee.oformat.pointee.flags & Int32(reel_avfmt_nofile())) == 0 {
+                try Self.check(avio_open(&format.pointee.pb, path, Int32(reel_avio_flag_write())), "create \(path)")
+            }
+            var muxerOptions: OpaquePointer?
+            defer { av_dict_free(&muxerOptions) }
+            let ext = (containerName as NSString).pathExtension.lowercased()
+            if ext == "mp4" || ext == "mov" || ext == "m4v" { av_dict_set(&muxerOptions, "movflags", "+faststart", 0) }
+            try Self.check(avformat_write_header(format, &muxerOptions), "write the header of \(containerName)")
+
+            guard let frame = av_frame_alloc(), let packet = av_packet_alloc() else {
+                throw ReelError(.videoEncode, "out of memory")
+            }
+            self.frame = frame
+            self.packet = packet
+            frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+            frame.pointee.width = Int32(width)
+            frame.pointee.height = Int32(height)
+            frame.pointee.color_primaries = AVCOL_PRI_BT709
+            frame.pointee.color_trc = AVCOL_TRC_BT709
+            frame.pointee.colorspace = AVCOL_SPC_BT709
+            frame.pointee.color_range = AVCOL_RANGE_MPEG
+            try Self.check(av_frame_get_buffer(frame, 0), "allocate a frame")
+        } catch {
+            abort()
+            throw error
+        }
+    }
+
+    deinit { abort() }
+
+    /// Encodes one frame; frames are numbered in the order they are appended.
+    public func append(_ yuv: YUVFrame) throws {
+        guard let frame, let codec else { throw ReelError(.videoEncode, "the encoder is closed") }
+        precondition(yuv.width == width && yuv.height == height, "frame size does not match the encoder")
+        try Self.check(av_frame_make_writable(frame), "prepare a frame")
+        func copy(_ plane: [UInt8], stride: Int, rows: Int, columns: Int, index: Int) {
+            let destination = withUnsafePointer(to: &frame.pointee.data) {
+                $0.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { $0[index] }
+            }
+            let lineSize = withUnsafePointer(to: &frame.pointee.linesize) {
+                $0.withMemoryRebound(to: Int32.self, capacity: 8) { Int($0[index]) }
+            }
+            guard let destination else { return }
+            plane.withUnsafeBufferPointer { source in
+                guard let base = source.baseAddress else { return }
+                for row in 0..<rows {
+                    (destination + row * lineSize).update(from: base + row * stride, count: columns)
+                }
+            }
+        }
+        copy(yuv.y, stride: yuv.strides.y, rows: height, columns: width, index: 0)
+        copy(yuv.u, stride: yuv.strides.u, rows: height / 2, columns: width / 2, index: 1)
+        copy(yuv.v, stride: yuv.strides.v, rows: height / 2, columns: width / 2, index: 2)
+        frame.pointee.pts = nextPTS
+        nextPTS += 1
+        try Self.check(avcodec_send_frame(codec, frame), "encode a frame")
+        try drain()
+    }
+
+    /// Flushes the encoder, writes the trailer and closes the file.
+    public func finish() throws {
+        guard !closed, let codec, let format else { return }
+        try Self.check(avcodec_send_frame(codec, nil), "flush the encoder")
+        try drain()
+        try Self.check(av_write_trailer(format), "finish \(path)")
+        abort()
+    }
+
+    /// Closes everything without finishing the file. Idempotent.
+    public func abort() {
+        guard !closed else { return }
+        closed = true
+        if let format, (format.pointee.oformat.pointee.flags & Int32(reel_avfmt_nofile())) == 0, format.pointee.pb != nil {
+            avio_closep(&format.pointee.pb)
+        }
+        av_frame_free(&frame)
+        av_packet_free(&packet)
+        avcodec_free_context(&codec)
+        avformat_free_context(format)
+        format = nil
+    }
+
+    /// Frames encoded so far.
+    public var frameCount: Int { Int(nextPTS) }
+
+    private func drain() throws {
+        guard let codec, let packet, let stream, let format else { return }
+        while true {
+            let status = avcodec_receive_packet(codec, packet)
+            if status == reel_averror_eagain() || status == reel_averror_eof() { return }
+            try Self.check(status, "encode")
+            av_packet_rescale_ts(packet, codec.pointee.time_base, stream.pointee.time_base)
+            packet.pointee.stream_index = stream.pointee.index
+            let written = av_interleaved_write_frame(format, packet)
+            av_packet_unref(packet)
+            try Self.check(written, "write \(path)")
+        }
+    }
+
+    static func check(_ status: Int32, _ action: String) throws {
+        guard status < 0 else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        let reason = buffer.withUnsafeMutableBufferPointer { String(cString: reel_av_error_string(status, $0.baseAddress, 256)) }
+        throw ReelError(.videoEncode, "cannot \(action): \(reason)", nativeCode: Int(status), context: "libav")
+    }
+
+    /// The video encoders this FFmpeg has, for `reel doctor`.
+    public static func availableEncoders() -> [String] {
+        var opaque: UnsafeMutableRawPointer?
+        var names: [String] = []
+        while let codec = av_codec_iterate(&opaque) {
+            if av_codec_is_encoder(codec) != 0, codec.pointee.type == AVMEDIA_TYPE_VIDEO {
+                names.append(String(cString: codec.pointee.name))
+            }
+        }
+        return names.sorted()
+    }
+}

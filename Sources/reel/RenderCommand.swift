@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import Reel
+import ReelCore
+import ReelGL
+import ReelMedia
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a scene (or a frame range) to a video file or a PNG sequence.",
+        discussion: """
+        The output kind follows the name: .mp4, .mov or .mkv is a video (H.264 by default, BT.709, 4:2:0, the index at the front of MP4s); a name with #### or %04d is a PNG sequence, one file per frame named by its frame number.
+
+        The video is written to a hidden temporary file beside the output and renamed into place when complete; Ctrl-C stops promptly, removes what was written and exits 130. An existing output is an error unless --overwrite is given, and a failed render never touches it.
+
+        Examples:
+          reel render Scenes/showcase.yaml -o out/showcase.mp4
+          reel render Scenes/showcase.yaml -o out/frames/####.png --frames 30-59
+          reel render Scenes/titles.yaml -o titles.mp4 --set title="Hello" --crf 18 --preset slow
+          reel render Scenes/showcase.yaml -o x.mp4 --progress json
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The scene file (YAML or JSON).", valueName: "scene"))
+    var scene: String
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("A video file (.mp4 .mov .mkv) or a PNG pattern (frames/####.png).", valueName: "path"))
+    var output: String
+
+    @Option(help: ArgumentHelp("Frames to render: A-B, A- (to the end) or A. The default is all.", valueName: "range"))
+    var frames: String?
+
+    @Option(help: ArgumentHelp("Video encoder: libx264 (default), libx265, libsvtav1, libvpx-vp9, h264_nvenc, … (`reel doctor` lists them).", valueName: "name"))
+    var codec: String = "libx264"
+
+    @Option(help: ArgumentHelp("Constant rate factor: lower is better and larger. The default is 20.", valueName: "n"))
+    var crf: Int?
+
+    @Option(help: ArgumentHelp("Target bit rate instead of CRF, e.g. 8M or 2500k.", valueName: "rate"))
+    var bitrate: String?
+
+    @Option(help: ArgumentHelp("Encoder preset, e.g. ultrafast … veryslow for x264. The default is veryfast.", valueName: "name"))
+    var preset: String?
+
+    @Flag(help: "Replace an existing output.")
+    var overwrite = false
+
+    @Option(help: ArgumentHelp("auto (a live bar on a terminal, quiet otherwise), bar, json (one JSON line per update) or none.", valueName: "mode"))
+    var progress: ProgressMode = .auto
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scene parameter (repeatable).", valueName: "name=value"))
+    var overrides: [String] = []
+
+    enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
+        case auto, bar, json, none
+    }
+
+    func validate() throws {
+        _ = try parseOverrides(overrides)
+        if let crf, !(0...63).contains(crf) { throw ValidationError("--crf must be 0…63") }
+        if let bitrate, parseBitrate(bitrate) == nil { throw ValidationError("--bitrate \(bitrate) is not a rate; write 8M, 2500k or 800000") }
+    }
+
+    func parseBitrate(_ text: String) -> Int? {
+        let lower = text.lowercased()
+        let scale = lower.hasSuffix("m") ? 1_000_000 : lower.hasSuffix("k") ? 1000 : 1
+        let digits = scale == 1 ? lower : String(lower.dropLast())
+        guard let value = Double(digits), value > 0 else { return nil }
+        return Int(value * Double(scale))
+    }
+
+    func run() throws {
+        let cancel = CancellationFlag()
+        let signals = SignalWatcher(cancel: cancel)
+        defer { signals.stop() }
+        do {
+            try reportingErrors {
+                let scene = try SceneDecoder(overrides: try parseOverrides(overrides)).load(path: self.scene)
+                var settings = VideoSettings(codec: codec)
+                if let crf { settings.crf = crf }
+                if let bitrate { settings.bitrate = parseBitrate(bitrate) }
+                if let preset { settings.preset = preset }
+                let range = try frames.map { try RenderJob.frameRange($0, frameCount: scene.canvas.frameCount) }
+                let job = RenderJob(scene: scene, frames: range, output: try RenderOutput.forPath(output, settings: settings), overwrite: overwrite)
+                let gl = try HeadlessGL.open()
+                defer { gl.close() }
+                let reporter = ProgressReporter(mode: progress)
+                let summary = try job.run(gl: gl, cancel: cancel) { reporter.update($0) }
+                reporter.finish()
+                let where_ = summary.files.count == 1 ? summary.files[0] : "\(summary.files.count) files like \(summary.files.first ?? output)"
+                print(String(format: "rendered %d frames in %.1f s (%.1f fps) → %@ (%@)", summary.frames, summary.seconds,
+                             Double(summary.frames) / max(summary.seconds, 1e-9), where_, formatBytes(summary.bytes)))
+            }
+        } catch let exit as ExitCode where cancel.isCancelled {
+            _ = exit
+            throw ExitCode(130)
+        }
+    }
+}
+
+func formatBytes(_ bytes: Int64) -> String {
+    let units = ["B", "KB", "MB", "GB"]
+    var value = Double(bytes), unit = 0
+    while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+    return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+}
+
+/// Turns SIGINT and SIGTERM into a cancellation the render pipeline checks every frame.
+final class SignalWatcher: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(cancel: CancellationFlag) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { cancel.cancel() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func stop() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
+
+/// Shows progress: a live bar on a terminal, JSON lines for programs, or nothing.
+final class ProgressReporter: @unchecked Sendable {
+    private let mode: RenderCommand.ProgressMode
+    private let lock = NSLock()
+    private var lastPrint = 0.0
+    private var last: RenderProgress?
+
+    init(mode: RenderCommand.ProgressMode) {
+        self.mode = mode == .auto ? (isatty(STDERR_FILENO) != 0 ? .bar : .none) : mode
+    }
+
+    func update(_ progress: RenderProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        last = progress
+        // A few updates a second, and always the last one.
+        guard progress.elapsed - lastPrint >= 0.25 || progress.framesDone == progress.framesTotal else { return }
+        lastPrint = progress.elapsed
+        emit(progress)
+    }
+
+    func finish() {
+        if mode == .bar { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    private func emit(_ p: RenderProgress) {
+        switch mode {
+        case .json:
+            let eta = p.eta.map { String(format: "%.2f", $0) } ?? "null"
+            let line = String(format: #"{"frames_done":%d,"frames_total":%d,"fps":%.2f,"elapsed_seconds":%.2f,"eta_seconds":%@}"#,
+                              p.framesDone, p.framesTotal, p.framesPerSecond, p.elapsed, eta)
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        case .bar:
+            let width = 30
+            let filled = p.framesTotal > 0 ? width * p.framesDone / p.framesTotal : 0
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            let eta = p.eta.map { String(format: "%d:%02d", Int($0) / 60, Int($0) % 60) } ?? "–"
+            let line = String(format: "\r%@ %d/%d frames  %.1f fps  ETA %@ ", bar, p.framesDone, p.framesTotal, p.framesPerSecond, eta)
+            FileHandle.standardError.write(Data(line.utf8))
+        case .auto, .none:
+            break
+        }
+    }
+}
