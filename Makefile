@@ -9,8 +9,9 @@ SHARED_BENCH ?= ../shared/bench
 
 demo: bootstrap release
 	@mkdir -p $(OUT)
+	.build/release/reel render Scenes/showcase.yaml -o $(OUT)/showcase.mp4 --overwrite
 	.build/release/reel still Scenes/showcase.yaml --at 2s -o $(OUT)/showcase.png
-	@echo "demo: the showcase still is at $(OUT)/showcase.png"
+	@echo "demo: the showcase video is at $(OUT)/showcase.mp4, a still at $(OUT)/showcase.png"
 
 test: bootstrap
 	$(SWIFT) test

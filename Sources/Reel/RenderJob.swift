@@ -148,6 +148,14 @@ public struct RenderJob: Sendable {
         case let .pngSequence(pattern): paths = frames.map { PNGSequence.path(pattern, frame: $0) }
         }
         guard let first = paths.first else { return }
+        if case .pngSequence = output {
+            // A sequence's own folder is made for it, one level deep: frames/ under an existing folder.
+            let folder = URL(fileURLWithPath: first).deletingLastPathComponent()
+            if !FileManager.default.fileExists(atPath: folder.path),
+               FileManager.default.fileExists(atPath: folder.deletingLastPathComponent().path) {
+                try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+            }
+        }
         try AtomicFile.checkWritable(first)
         if !overwrite, let existing = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
             throw ReelError(.outputExists, "'\(existing)' already exists", detail: "pass --overwrite to replace it")
@@ -234,8 +242,6 @@ public struct RenderJob: Sendable {
 
     private func renderPNGs(pattern: String, gl: HeadlessGL, cancel: CancellationFlag,
                             progress: @escaping @Sendable (RenderProgress) -> Void) throws -> RenderSummary {
-        let folder = URL(fileURLWithPath: PNGSequence.path(pattern, frame: frames.lowerBound)).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let start = DispatchTime.now().uptimeNanoseconds
         let total = frames.count
         @Sendable func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }

@@ -31,7 +31,8 @@ final class YUVConverter {
 
     float value(int x, int y) {
         if (uPlane == 0) return (16.0 + 219.0 * dot(kY, rgb(ivec2(x, y)))) / 255.0;
-        // Chroma of the 2×2 block (co-sited at its centre).
+        // Chroma of the 2×2 block, sited at its centre (tagged so in the stream): what
+        // FFmpeg's scaler assumes when it upsamples, so edges come back where they were.
         vec3 c = (rgb(ivec2(2 * x, 2 * y)) + rgb(ivec2(2 * x + 1, 2 * y)) + rgb(ivec2(2 * x, 2 * y + 1)) + rgb(ivec2(2 * x + 1, 2 * y + 1))) * 0.25;
         float luma = dot(kY, c);
         float chroma = uPlane == 1 ? (c.b - luma) / 1.8556 : (c.r - luma) / 1.5748;

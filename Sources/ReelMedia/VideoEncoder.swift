@@ -106,6 +106,7 @@ public final class VideoEncoder: @unchecked Sendable {
             context.pointee.color_trc = AVCOL_TRC_BT709
             context.pointee.colorspace = AVCOL_SPC_BT709
             context.pointee.color_range = AVCOL_RANGE_MPEG
+            context.pointee.chroma_sample_location = AVCHROMA_LOC_CENTER
             context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
             if let bitrate = settings.bitrate { context.pointee.bit_rate = Int64(bitrate) }
             if (format.pointee.oformat.pointee.flags & Int32(reel_avfmt_globalheader())) != 0 {

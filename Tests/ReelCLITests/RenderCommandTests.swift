@@ -1,0 +1,157 @@
+import Foundation
+import ReelCore
+import ReelMedia
+import Testing
+
+@Suite("reel render")
+struct RenderCommandTests {
+    /// The hello scene's frames as `reel still` draws them, decoded from PNG.
+    func stillFrame(_ frame: Int, in folder: URL) throws -> RGBAImage {
+        let path = folder.appendingPathComponent("still-\(frame).png")
+        let result = try reel(["still", "Scenes/hello.yaml", "--frame", "\(frame)", "-o", path.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try PNGCodec.decode(Data(contentsOf: path))
+    }
+
+    /// PSNR over RGB, or over BT.709 luma alone.
+    func psnr(_ a: RGBAImage, _ b: RGBAImage, lumaOnly: Bool = false) -> Double {
+        var squared = 0.0, count = 0
+        for i in stride(from: 0, to: a.pixels.count, by: 4) {
+            if lumaOnly {
+                func luma(_ p: [UInt8]) -> Double { 0.2126 * Double(p[i]) + 0.7152 * Double(p[i + 1]) + 0.0722 * Double(p[i + 2]) }
+                let d = luma(a.pixels) - luma(b.pixels)
+                squared += d * d
+                count += 1
+                continue
+            }
+            for c in 0..<3 {
+                let d = Double(a.pixels[i + c]) - Double(b.pixels[i + c])
+                squared += d * d
+                count += 1
+            }
+        }
+        let mse = squared / Double(count)
+        return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
+    }
+
+    @Test func rendersH264WithTheRightStreamAndPictures() throws {
+        let folder = try makeScratchFolder()
+        let output = folder.appendingPathComponent("hello.mp4")
+        let result = try reel(["render", "Scenes/hello.yaml", "-o", output.path, "--crf", "18", "--progress", "none"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.hasPrefix("rendered 60 frames in"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["hello.mp4"], "no temporary file stays")
+
+        let probe = try MediaProbe(path: output.path)
+        #expect(probe.codec == "h264" && probe.width == 640 && probe.height == 360)
+        #expect(probe.pixelFormat == "yuv420p" && probe.frameRate == 30 && probe.frames == 60)
+        #expect(probe.colorPrimaries == "bt709" && probe.colorTransfer == "bt709" && probe.colorSpace == "bt709" && probe.colorRange == "tv")
+        let expectedTimes = (0..<60).map { Double($0) / 30 }
+        #expect(zip(probe.timestamps, expectedTimes).allSatisfy { abs($0 - $1) < 1e-6 }, "continuous timestamps from 0")
+        let bytes = try Data(contentsOf: output)
+        let moov = bytes.range(of: Data("moov".utf8))?.lowerBound ?? .max, mdat = bytes.range(of: Data("mdat".utf8))?.lowerBound ?? 0
+        #expect(moov < mdat, "fast start: the index comes first")
+
+        // Decoded frames match what the renderer drew: luma within 40 dB. Full-colour PSNR is
+        // bounded by 4:2:0 itself at this scene's saturated edges (39.4 dB even losslessly, as
+        // FFmpeg's own psnr filter measures), so RGB gets a 37 dB floor: a wrong matrix, range
+        // or orientation lands far below either.
+        let decoder = try MediaDecoder(path: output.path)
+        for frame in [0, 29, 59] {
+            let decoded = try decoder.frame(at: Double(frame) / 30)
+            let drawn = try stillFrame(frame, in: folder)
+            let luma = psnr(decoded, drawn, lumaOnly: true), full = psnr(decoded, drawn)
+            #expect(luma >= 40, "frame \(frame): luma PSNR \(String(format: "%.1f", luma)) dB")
+            #expect(full >= 37, "frame \(frame): RGB PSNR \(String(format: "%.1f", full)) dB")
+        }
+    }
+
+    @Test func aFrameRangeOfPNGsEqualsTheSameFramesOfAFullRender() throws {
+        let folder = try makeScratchFolder()
+        let full = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/full/####.png", "--progress", "none"])
+        #expect(full.status == 0, "\(full.stderr)")
+        let part = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/part/%04d.png", "--frames", "40-45"])
+        #expect(part.status == 0, "\(part.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/part").sorted()
+        #expect(names == (40...45).map { String(format: "%04d.png", $0) })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/full").count == 60)
+        for name in names {
+            let a = try PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: folder.path + "/part/" + name)))
+            let b = try PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: folder.path + "/full/" + name)))
+            #expect(a == b, "\(name) differs between the range and the full render")
+        }
+    }
+
+    @Test func anExistingOutputIsKeptUnlessOverwriteIsGiven() throws {
+        let folder = try makeScratchFolder()
+        let output = folder.appendingPathComponent("out.mp4")
+        try Data("keep me".utf8).write(to: output)
+        let refused = try reel(["render", "Scenes/hello.yaml", "-o", output.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.hasPrefix("error[E-IO-EXISTS]:") && refused.stderr.contains("--overwrite"))
+        #expect(try Data(contentsOf: output) == Data("keep me".utf8))
+        // A render that fails midway leaves the existing file alone even with --overwrite.
+        let scene = folder.appendingPathComponent("bad.yaml")
+        try Data("reel: 1\ncanvas: { size: [64, 64], duration: 1s }\nassets: { clip: broken.mp4 }\nlayers: [{ id: screen, video: clip }]\n".utf8).write(to: scene)
+        try Data("junk".utf8).write(to: folder.appendingPathComponent("broken.mp4"))
+        let failed = try reel(["render", scene.path, "-o", output.path, "--overwrite"])
+        #expect(failed.status == 1 && failed.stderr.contains("E-MEDIA-VIDEO"), "\(failed.stderr)")
+        #expect(try Data(contentsOf: output) == Data("keep me".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["bad.yaml", "broken.mp4", "out.mp4"])
+    }
+
+    @Test func badOutputNamesAndRangesAreExplained() throws {
+        let single = try reel(["render", "Scenes/hello.yaml", "-o", "/tmp/one.png"])
+        #expect(single.status == 1 && single.stderr.contains("frames/####.png"))
+        let range = try reel(["render", "Scenes/hello.yaml", "-o", "/tmp/x.mp4", "--frames", "50-70"])
+        #expect(range.status == 1 && range.stderr.contains("past the last frame, 59"), "\(range.stderr)")
+        let odd = try makeScratchFolder().appendingPathComponent("odd.yaml")
+        try Data("reel: 1\ncanvas: { size: [65, 64], duration: 2f }\n".utf8).write(to: odd)
+        let oddSize = try reel(["render", odd.path, "-o", odd.deletingLastPathComponent().path + "/odd.mp4"])
+        #expect(oddSize.status == 1 && oddSize.stderr.contains("even width and height"), "\(oddSize.stderr)")
+    }
+
+    @Test func progressAsJSONLines() throws {
+        let folder = try makeScratchFolder()
+        let result = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/p.mp4", "--progress", "json"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").filter { $0.hasPrefix("{") }
+        #expect(!lines.isEmpty)
+        let last = try #require(try JSONSerialization.jsonObject(with: Data(lines.last!.utf8)) as? [String: Any])
+        #expect(last["frames_done"] as? Int == 60 && last["frames_total"] as? Int == 60)
+    }
+
+    /// Ctrl-C: a real `reel render` gets SIGINT part-way; it exits 130 and leaves nothing.
+    @Test(arguments: ["long.mp4", "frames/####.png"])
+    func interruptingLeavesNothingBehind(output: String) throws {
+        let folder = try makeScratchFolder()
+        let scene = folder.appendingPathComponent("long.yaml")
+        try Data("""
+        reel: 1
+        canvas: { size: [1280, 720], fps: 30, duration: 60s, samples: 4 }
+        layers:
+          - { circle: { radius: 200 }, position: { keys: [[0s, [200, 360]], [60s, [1080, 360]]] }, fill: { radial: { radius: 200, stops: [[0, white], [1, "#e94560"]] } } }
+        """.utf8).write(to: scene)
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let process = Process()
+        process.executableURL = runner.deletingLastPathComponent().appendingPathComponent("reel")
+        process.arguments = ["render", scene.path, "-o", folder.path + "/" + output, "--progress", "none"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Let it get going: wait until the first output appears (or give up after 20 s).
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let entries = (try? FileManager.default.subpathsOfDirectory(atPath: folder.path)) ?? []
+            if entries.contains(where: { $0.contains("partial") || $0.hasSuffix(".png") }) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(process.isRunning, "the render should still be running when interrupted")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let left = try FileManager.default.subpathsOfDirectory(atPath: folder.path).filter { $0 != "long.yaml" && $0 != "frames" }
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+}
