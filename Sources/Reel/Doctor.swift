@@ -1,6 +1,7 @@
 import Foundation
 import ReelCore
 import ReelGL
+import ReelMedia
 
 /// What `reel doctor` finds: EGL's devices, the context Reel gets, and whether that is the
 /// hardware the machine has.
@@ -15,6 +16,8 @@ public struct DoctorReport: Sendable, Codable {
     public var nvidiaEvidence: [String]
     /// Problems a user should act on, loudest first.
     public var warnings: [String]
+    /// The video encoders this build's FFmpeg has, among those Reel knows how to drive.
+    public var encoders: [String]
 
     /// True when a context was made; warnings do not make a report fail.
     public var contextOK: Bool { gl != nil }
@@ -23,7 +26,7 @@ public struct DoctorReport: Sendable, Codable {
     public static func run(device: GLDeviceChoice? = nil) -> DoctorReport {
         let inventory = EGLInventory.read()
         var report = DoctorReport(reelVersion: ReelVersion.string, egl: inventory, gl: nil, contextError: nil,
-                                  nvidiaEvidence: nvidiaEvidence(), warnings: [])
+                                  nvidiaEvidence: nvidiaEvidence(), warnings: [], encoders: knownEncoders())
         do {
             let gl = try HeadlessGL.open(device: device, label: "reel.doctor")
             report.gl = gl.info
@@ -35,6 +38,12 @@ public struct DoctorReport: Sendable, Codable {
         }
         report.warnings = warnings(for: report)
         return report
+    }
+
+    static func knownEncoders() -> [String] {
+        let wanted = ["libx264", "libx265", "libsvtav1", "libaom-av1", "libvpx-vp9", "prores_ks", "h264_nvenc", "hevc_nvenc", "av1_nvenc", "gif", "png"]
+        let available = Set(VideoEncoder.availableEncoders())
+        return wanted.filter(available.contains)
     }
 
     static func warnings(for report: DoctorReport) -> [String] {

@@ -59,6 +59,8 @@ enum DoctorText {
             lines.append(contentsOf: (r.contextError ?? "").split(separator: "\n").map { "  " + $0 })
         }
         lines.append("")
+        lines.append("encoders: " + (r.encoders.isEmpty ? "none found" : r.encoders.joined(separator: ", ")))
+        lines.append("")
         lines.append("NVIDIA GPU: " + (r.nvidiaEvidence.isEmpty ? "none found" : r.nvidiaEvidence.joined(separator: "; ")))
         for warning in r.warnings {
             lines.append("")
