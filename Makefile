@@ -20,6 +20,7 @@ test: bootstrap
 # ../shared/bench, interleaved in one run; prints a table of medians. BENCH_ROUNDS=N for more.
 bench: bootstrap
 	$(SWIFT) build -c release --product reel-bench
+	$(SWIFT) build -c release --product reel
 	@if [ -d "$(SHARED_BENCH)" ] && [ ! -x "$(YARDSTICK)/bin/python" ]; then \
 	  echo "bench: setting up the ModernGL yardstick in $(YARDSTICK) (moderngl, av, numpy from PyPI)"; \
 	  python3 -m venv $(YARDSTICK) && $(YARDSTICK)/bin/pip install -q moderngl av numpy \

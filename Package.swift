@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "ReelGL", dependencies: ["ReelCore", "CEGL"]),
         .target(name: "ReelMedia", dependencies: ["ReelCore", "CPNG", "CText", "CFFmpeg"]),
         .target(name: "Reel", dependencies: ["ReelCore", "ReelGL", "ReelMedia"]),
-        .executableTarget(name: "reel-bench", dependencies: ["ReelCore", "ReelGL"]),
+        .executableTarget(name: "reel-bench", dependencies: ["ReelCore", "ReelGL", "ReelMedia"]),
         .executableTarget(
             name: "reel",
             dependencies: ["Reel", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -32,8 +32,10 @@ final class YUVConverter {
     float value(int x, int y) {
         if (uPlane == 0) return (16.0 + 219.0 * dot(kY, rgb(ivec2(x, y)))) / 255.0;
         // Chroma of the 2×2 block, sited at its centre (tagged so in the stream): what
-        // FFmpeg's scaler assumes when it upsamples, so edges come back where they were.
-        vec3 c = (rgb(ivec2(2 * x, 2 * y)) + rgb(ivec2(2 * x + 1, 2 * y)) + rgb(ivec2(2 * x, 2 * y + 1)) + rgb(ivec2(2 * x + 1, 2 * y + 1))) * 0.25;
+        // FFmpeg's scaler assumes when it upsamples. One bilinear fetch at the block's centre
+        // is the average of its four pixels.
+        vec2 centre = vec2(float(2 * x + 1), float(2 * y + 1)) / vec2(uSourceSize);
+        vec3 c = texture(uSource, centre).rgb;
         float luma = dot(kY, c);
         float chroma = uPlane == 1 ? (c.b - luma) / 1.8556 : (c.r - luma) / 1.5748;
         return (128.0 + 224.0 * chroma) / 255.0;

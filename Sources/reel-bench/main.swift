@@ -121,6 +121,43 @@ do {
     print(row("Reel, orbits 1920×1080 (200 circles + square)", reelOrbits, reference))
     print(row("Reel, 10 000 circles r 4–12 px, 1920×1080", reelCircles, nil))
     if reference == nil { print("(yardstick not run: set YARDSTICK_PYTHON to a python with moderngl; `make bench` does)") }
+
+    if environment["BENCH_ENCODE"] != "0" {
+        // Encoding: interleaved rounds of Reel's CLI, the floor and the yardstick's pipe.
+        let folder = ".build/bench"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let sceneFile = folder + "/orbits.json"
+        try EncodingBench.writeOrbitsScene(to: sceneFile)
+        let reelBinary = environment["REEL_BINARY"] ?? ".build/release/reel"
+        var reelTimes: [Double] = [], reelRSS: [Double] = [], floors: [Double] = [], pipes: [Double] = []
+        for round in 1...rounds {
+            let run = EncodingBench.timed(reelBinary, ["render", sceneFile, "-o", folder + "/orbits.mp4", "--overwrite", "--progress", "none"])
+            if run.ok { reelTimes.append(run.seconds); reelRSS.append(run.peakMB) }
+            floors.append(try EncodingBench.floor(gl: gl, output: folder + "/floor.mp4"))
+            if let python {
+                // Python puts the script's own folder on its path, so scene.py is found.
+                let script = URL(fileURLWithPath: benchFolder).appendingPathComponent("mgl_orbits.py").standardizedFileURL.path
+                let pipe = EncodingBench.timed(python, [script, "pipe", FileManager.default.currentDirectoryPath + "/" + folder + "/mgl.mp4"])
+                if pipe.ok { pipes.append(pipe.seconds) }
+            }
+            FileHandle.standardError.write(Data("encoding round \(round)/\(rounds) done\n".utf8))
+        }
+        let floor = median(floors)
+        print("")
+        print("orbits → H.264 (libx264 veryfast, crf 20, yuv420p), 600 frames   seconds   ÷ floor  ÷ mgl pipe")
+        func line(_ name: String, _ values: [Double], pipe: Double?) -> String {
+            let m = median(values)
+            let p = pipe.map { String(format: "%.2f", m / $0) } ?? "—"
+            return name.padding(toLength: 66, withPad: " ", startingAt: 0) + String(format: "%7.2f   %6.2f   ", m, m / floor) + p
+        }
+        let pipe = pipes.isEmpty ? nil : median(pipes)
+        print(line("floor: the same frames as YUV in memory, encoder alone", floors, pipe: pipe))
+        if reelTimes.isEmpty { print("Reel render: failed (is \(reelBinary) built?)") } else {
+            print(line("Reel: reel render orbits.json -o orbits.mp4", reelTimes, pipe: pipe))
+        }
+        if let pipe { print(line("ModernGL yardstick piping into ffmpeg (mgl_orbits.py pipe)", pipes, pipe: pipe)) }
+        if !reelRSS.isEmpty { print(String(format: "Reel peak RSS: %.0f MB (median of %d)", median(reelRSS), reelRSS.count)) }
+    }
 } catch {
     FileHandle.standardError.write(Data("bench failed: \(error)\n".utf8))
     exit(1)

@@ -1,0 +1,66 @@
+import Foundation
+import ReelCore
+import ReelGL
+import ReelMedia
+
+/// The encoding half of `make bench`: Reel's whole pipeline to H.264 against the floor (the
+/// same frames, already YUV and in memory, through the same encoder alone) and against the
+/// ModernGL yardstick piping into ffmpeg.
+enum EncodingBench {
+    static let settings = VideoSettings(codec: "libx264", crf: 20, bitrate: nil, preset: "veryfast")
+
+    /// Writes the orbits scene as a scene file (a keyframe per frame, so the motion is exact).
+    static func writeOrbitsScene(to path: String) throws {
+        let scene = Workloads.orbits()
+        var layers: [String] = []
+        for layer in scene.layers {
+            guard case let .keyframes(keys) = layer.position, case let .ellipse(radii) = layer.content,
+                  case let .solid(colour)? = layer.fill.map({ $0.value(at: 0) }) else { continue }
+            let points = keys.enumerated().map { i, key in String(format: "[\"%df\",[%.4f,%.4f]]", i, key.value.x, key.value.y) }
+            layers.append(##"{"id":"\##(layer.id)","circle":{"radius":\##(radii.value(at: 0).x)},"fill":"\##(colour)","position":{"keys":[\##(points.joined(separator: ","))]}}"##)
+        }
+        layers.append(##"{"id":"square","rect":{"size":[300,300]},"position":[960,540],"fill":"#f0f0f0","rotation":{"keys":[["0s",0],["10s",-900]]}}"##)
+        let text = ##"{"reel":1,"canvas":{"size":[1920,1080],"fps":60,"duration":"10s","background":"#101018","samples":1},"layers":[\##(layers.joined(separator: ","))]}"##
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Runs a program to completion: wall seconds and peak resident memory in MB.
+    static func timed(_ executable: String, _ arguments: [String]) -> (seconds: Double, peakMB: Double, ok: Bool) {
+        var pid: pid_t = 0
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return (0, 0, false) }
+        var status: Int32 = 0
+        var usage = rusage()
+        wait4(pid, &status, 0, &usage)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return (seconds, Double(usage.ru_maxrss) / 1024, status == 0)
+    }
+
+    /// Renders the orbits frames to YUV in memory, then times encoding them alone.
+    static func floor(gl: HeadlessGL, output: String) throws -> Double {
+        let scene = Workloads.orbits()
+        var frames: [YUVFrame] = []
+        frames.reserveCapacity(scene.canvas.frameCount)
+        try gl.sync { context in
+            let renderer = try FrameRenderer(context: context)
+            defer { renderer.release() }
+            var planes = YUVPlanes()
+            for k in 0..<scene.canvas.frameCount {
+                try renderer.renderYUV(Timeline.evaluate(scene, frame: k), into: &planes)
+                frames.append(YUVFrame(width: planes.width, height: planes.height, y: planes.y, u: planes.u, v: planes.v, strides: planes.strides))
+            }
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let encoder = try VideoEncoder(path: output, containerName: output, width: 1920, height: 1080, fps: 60, settings: settings)
+        for frame in frames { try encoder.append(frame) }
+        try encoder.finish()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}
