@@ -36,11 +36,20 @@ enum EncodingBench {
         defer { for a in argv { free(a) } }
         let start = DispatchTime.now().uptimeNanoseconds
         guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return (0, 0, false) }
+        // The child's own high-water mark, read from /proc while it runs: getrusage's maxrss
+        // would report the parent's footprint, which a spawned child inherits on Linux.
         var status: Int32 = 0
-        var usage = rusage()
-        wait4(pid, &status, 0, &usage)
+        var peakKB = 0.0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+               let kb = Double(line.split(separator: " ").dropFirst().first ?? "") {
+                peakKB = max(peakKB, kb)
+            }
+            usleep(50_000)
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return (seconds, Double(usage.ru_maxrss) / 1024, status == 0)
+        return (seconds, peakKB / 1024, status == 0)
     }
 
     /// Renders the orbits frames to YUV in memory, then times encoding them alone.
