@@ -126,25 +126,18 @@ extension GLContext {
     public func makeMipmappedTexture(label: String, image: RGBAImage) throws -> GLTexture {
         assertOnThread()
         try checkSize(image.width, image.height, limit: info.maxTextureSize, what: "texture '\(label)'")
-        let pixels = image.isPremultiplied ? image.pixels : Self.premultiply(image.pixels)
         var name: GLuint = 0
         glGenTextures(1, &name)
         let texture = GLTexture(name: name, label: label, width: image.width, height: image.height, context: self)
         let levels = GLsizei(Int(log2(Double(max(image.width, image.height)))) + 1)
         glBindTexture(GLenum(GL_TEXTURE_2D), name)
         glTexStorage2D(GLenum(GL_TEXTURE_2D), levels, GLenum(GL_RGBA8), GLsizei(image.width), GLsizei(image.height))
-        glPixelStorei(GLenum(GL_UNPACK_ALIGNMENT), 1)
-        pixels.withUnsafeBytes { raw in
-            glTexSubImage2D(GLenum(GL_TEXTURE_2D), 0, 0, 0, GLsizei(image.width), GLsizei(image.height),
-                            GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), raw.baseAddress)
-        }
-        glGenerateMipmap(GLenum(GL_TEXTURE_2D))
         for (parameter, value) in [(GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR), (GL_TEXTURE_MAG_FILTER, GL_LINEAR),
                                    (GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE), (GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE)] {
             glTexParameteri(GLenum(GL_TEXTURE_2D), GLenum(parameter), value)
         }
         glBindTexture(GLenum(GL_TEXTURE_2D), 0)
-        try checkError("creating texture '\(label)' (\(image.width)×\(image.height))")
+        try update(texture, with: image)
         return texture
     }
 
