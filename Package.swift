@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ReelGLTests", dependencies: ["ReelGL", "ReelMedia"], exclude: ["Golden"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReelTests", dependencies: ["Reel", "ReelMedia"]),
         .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"], exclude: ["Support", "Corpus"]),
     ],
     swiftLanguageModes: [.v6]
