@@ -23,7 +23,7 @@ public enum RenderOutput: Sendable, Hashable {
     public static func forPath(_ path: String, settings: VideoSettings = VideoSettings()) throws -> RenderOutput {
         let ext = (path as NSString).pathExtension.lowercased()
         switch ext {
-        case "mp4", "mov", "mkv", "m4v":
+        case "mp4", "mov", "mkv", "m4v", "webm":
             return .video(path: path, settings: settings)
         case "png":
             guard PNGSequence.hasFrameNumber(path) else {
@@ -33,9 +33,15 @@ public enum RenderOutput: Sendable, Hashable {
             return .pngSequence(pattern: path)
         default:
             throw ReelError(.badArgument, "cannot tell the output kind of '\(path)'",
-                            detail: "use .mp4, .mov or .mkv for video, or frames/####.png for a PNG sequence")
+                            detail: "use .mp4, .mov, .mkv or .webm for video, or frames/####.png for a PNG sequence")
         }
     }
+}
+
+/// A frame on its way to the encoder: YUV 4:2:0 from the GPU, or RGBA for other formats.
+enum EncoderInput: Sendable {
+    case yuv(YUVFrame)
+    case rgba(RGBAImage)
 }
 
 /// Frame numbers in PNG sequence names.
@@ -187,7 +193,7 @@ public struct RenderJob: Sendable {
             let encoder = try VideoEncoder(path: temporary, containerName: path, width: canvas.width, height: canvas.height,
                                            fps: canvas.fps, settings: settings)
             let states = BoundedQueue<FrameState>(capacity: 3)
-            let encoded = BoundedQueue<YUVFrame>(capacity: 3)
+            let encoded = BoundedQueue<EncoderInput>(capacity: 3)
             let failure = Mutex<(any Error)?>(nil)
             let done = DispatchSemaphore(value: 0)
             startEvaluation(states, cancel: cancel)
@@ -197,7 +203,10 @@ public struct RenderJob: Sendable {
                 while let frame = encoded.take() {
                     if cancel.isCancelled { break }
                     do {
-                        try encoder.append(frame)
+                        switch frame {
+                        case let .yuv(yuv): try encoder.append(yuv)
+                        case let .rgba(image): try encoder.append(rgba: image)
+                        }
                     } catch {
                         failure.withLock { $0 = $0 ?? error }
                         encoded.abandon()
@@ -216,10 +225,15 @@ public struct RenderJob: Sendable {
                     var planes = YUVPlanes()
                     while let state = states.take() {
                         if cancel.isCancelled { break }
-                        try renderer.renderYUV(state, into: &planes)
-                        let frame = YUVFrame(width: planes.width, height: planes.height, y: planes.y, u: planes.u, v: planes.v,
-                                             strides: planes.strides)
-                        if !encoded.put(frame) { break }
+                        let input: EncoderInput
+                        if settings.usesGPUConversion {
+                            try renderer.renderYUV(state, into: &planes)
+                            input = .yuv(YUVFrame(width: planes.width, height: planes.height, y: planes.y, u: planes.u, v: planes.v,
+                                                  strides: planes.strides))
+                        } else {
+                            input = .rgba(try renderer.render(state))
+                        }
+                        if !encoded.put(input) { break }
                     }
                 }
             } catch {

@@ -47,8 +47,13 @@ public final class MediaDecoder {
             try Self.check(avformat_find_stream_info(format, nil), "read stream information of", path)
             var decoder: UnsafePointer<AVCodec>?
             let index = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0)
-            guard index >= 0, let decoder, let streamPointer = format.pointee.streams[Int(index)] else {
+            guard index >= 0, var decoder, let streamPointer = format.pointee.streams[Int(index)] else {
                 throw ReelError(.videoAsset, "'\(path)' has no video stream FFmpeg can decode")
+            }
+            // VP9 keeps alpha in side data that only libvpx's decoder reads.
+            if let tag = av_dict_get(streamPointer.pointee.metadata, "alpha_mode", nil, 0), String(cString: tag.pointee.value) == "1",
+               decoder.pointee.id == AV_CODEC_ID_VP9, let vpx = avcodec_find_decoder_by_name("libvpx-vp9") {
+                decoder = vpx
             }
             stream = index
             guard let context = avcodec_alloc_context3(decoder) else { throw ReelError(.videoAsset, "out of memory opening '\(path)'") }

@@ -18,10 +18,16 @@ public struct VideoSettings: Sendable, Hashable {
     public var bitrate: Int?
     /// The encoder's speed/quality preset, where it has one.
     public var preset: String? = "veryfast"
+    /// An FFmpeg pixel format such as yuva444p10le (ProRes 4444 with alpha); nil means
+    /// yuv420p, converted on the GPU. Other formats are converted from RGBA by swscale.
+    public var pixelFormat: String?
 
-    public init(codec: String = "libx264", crf: Int? = 20, bitrate: Int? = nil, preset: String? = "veryfast") {
-        (self.codec, self.crf, self.bitrate, self.preset) = (codec, crf, bitrate, preset)
+    public init(codec: String = "libx264", crf: Int? = 20, bitrate: Int? = nil, preset: String? = "veryfast", pixelFormat: String? = nil) {
+        (self.codec, self.crf, self.bitrate, self.preset, self.pixelFormat) = (codec, crf, bitrate, preset, pixelFormat)
     }
+
+    /// True when frames go to the encoder as YUV 4:2:0 made on the GPU.
+    public var usesGPUConversion: Bool { pixelFormat == nil || pixelFormat == "yuv420p" }
 }
 
 /// One frame in planar YUV 4:2:0: Y is width × height, U and V are (width/2) × (height/2),
@@ -58,6 +64,8 @@ public final class VideoEncoder: @unchecked Sendable {
     private var packet: UnsafeMutablePointer<AVPacket>?
     private var nextPTS: Int64 = 0
     private var closed = false
+    private var scaler: OpaquePointer?
+    private let pixelFormat: AVPixelFormat
     private let path: String
 
     /// Opens the encoder and the output file at `path` (which the caller makes temporary);
@@ -69,13 +77,18 @@ public final class VideoEncoder: @unchecked Sendable {
         self.path = path
         self.width = width
         self.height = height
+        let format = settings.pixelFormat.map { av_get_pix_fmt($0) } ?? AV_PIX_FMT_YUV420P
+        guard format != AV_PIX_FMT_NONE else {
+            throw ReelError(.videoEncode, "unknown pixel format '\(settings.pixelFormat ?? "")'", detail: "see `ffmpeg -pix_fmts`")
+        }
+        pixelFormat = format
         guard width % 2 == 0, height % 2 == 0 else {
             throw ReelError(.videoEncode, "4:2:0 video needs an even width and height, not \(width)×\(height)",
                             detail: "make the canvas size even, or render a PNG sequence")
         }
-        var format: UnsafeMutablePointer<AVFormatContext>?
-        let status = avformat_alloc_output_context2(&format, nil, nil, containerName)
-        guard status >= 0, let format else {
+        var muxer: UnsafeMutablePointer<AVFormatContext>?
+        let status = avformat_alloc_output_context2(&muxer, nil, nil, containerName)
+        guard status >= 0, let format = muxer else {
             throw ReelError(.videoEncode, "no container for '\(containerName)'; use .mp4, .mov or .mkv")
         }
         self.format = format
@@ -98,7 +111,7 @@ public final class VideoEncoder: @unchecked Sendable {
             context.pointee.height = Int32(height)
             context.pointee.time_base = AVRational(num: rate.den, den: rate.num)
             context.pointee.framerate = rate
-            context.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+            context.pointee.pix_fmt = pixelFormat
             context.pointee.gop_size = Int32(max(1, min(250, Int(fps * 10))))
             context.pointee.thread_count = 0
             // Tag what Reel writes: BT.709 primaries, transfer and matrix, limited range.
@@ -116,6 +129,9 @@ public final class VideoEncoder: @unchecked Sendable {
             defer { av_dict_free(&options) }
             if let preset = settings.preset, av_opt_find(context.pointee.priv_data, "preset", nil, 0, 0) != nil {
                 av_dict_set(&options, "preset", preset, 0)
+            }
+            if settings.codec == "prores_ks", let name = settings.pixelFormat, name.contains("444") {
+                av_dict_set(&options, "profile", "4444", 0)  // ProRes 4444, which carries alpha
             }
             if let crf = settings.crf, settings.bitrate == nil, av_opt_find(context.pointee.priv_data, "crf", nil, 0, 0) != nil {
                 av_dict_set(&options, "crf", String(crf), 0)
@@ -140,7 +156,7 @@ public final class VideoEncoder: @unchecked Sendable {
             }
             self.frame = frame
             self.packet = packet
-            frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+            frame.pointee.format = pixelFormat.rawValue
             frame.pointee.width = Int32(width)
             frame.pointee.height = Int32(height)
             frame.pointee.color_primaries = AVCOL_PRI_BT709
@@ -159,6 +175,7 @@ public final class VideoEncoder: @unchecked Sendable {
     /// Encodes one frame; frames are numbered in the order they are appended.
     public func append(_ yuv: YUVFrame) throws {
         guard let frame, let codec else { throw ReelError(.videoEncode, "the encoder is closed") }
+        precondition(pixelFormat == AV_PIX_FMT_YUV420P, "YUV 4:2:0 frames go to a yuv420p encoder; use append(rgba:) for others")
         precondition(yuv.width == width && yuv.height == height, "frame size does not match the encoder")
         try Self.check(av_frame_make_writable(frame), "prepare a frame")
         func copy(_ plane: [UInt8], stride: Int, rows: Int, columns: Int, index: Int) {
@@ -185,6 +202,36 @@ public final class VideoEncoder: @unchecked Sendable {
         try drain()
     }
 
+    /// Encodes one RGBA frame (straight alpha), converted by swscale to the encoder's pixel
+    /// format with the BT.709 matrix in limited range, alpha kept where the format has it.
+    public func append(rgba image: RGBAImage) throws {
+        guard let frame, let codec else { throw ReelError(.videoEncode, "the encoder is closed") }
+        let straight = image.unpremultiplied()
+        try Self.check(av_frame_make_writable(frame), "prepare a frame")
+        scaler = sws_getCachedContext(scaler, Int32(width), Int32(height), AV_PIX_FMT_RGBA, Int32(width), Int32(height), pixelFormat,
+                                      Int32(SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP), nil, nil, nil)
+        guard let scaler else { throw ReelError(.videoEncode, "cannot convert RGBA to the encoder's pixel format") }
+        let bt709 = sws_getCoefficients(SWS_CS_ITU709)
+        sws_setColorspaceDetails(scaler, bt709, 1, bt709, 0, 0, 1 << 16, 1 << 16)
+        straight.pixels.withUnsafeBufferPointer { source in
+            var planes: [UnsafePointer<UInt8>?] = [source.baseAddress, nil, nil, nil]
+            var strides: [Int32] = [Int32(width * 4), 0, 0, 0]
+            withUnsafePointer(to: &frame.pointee.data) { data in
+                data.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { destination in
+                    withUnsafePointer(to: &frame.pointee.linesize) { sizes in
+                        sizes.withMemoryRebound(to: Int32.self, capacity: 8) { lines in
+                            _ = sws_scale(scaler, &planes, &strides, 0, Int32(height), destination, lines)
+                        }
+                    }
+                }
+            }
+        }
+        frame.pointee.pts = nextPTS
+        nextPTS += 1
+        try Self.check(avcodec_send_frame(codec, frame), "encode a frame")
+        try drain()
+    }
+
     /// Flushes the encoder, writes the trailer and closes the file.
     public func finish() throws {
         guard !closed, let codec, let format else { return }
@@ -203,6 +250,8 @@ public final class VideoEncoder: @unchecked Sendable {
         }
         av_frame_free(&frame)
         av_packet_free(&packet)
+        sws_freeContext(scaler)
+        scaler = nil
         avcodec_free_context(&codec)
         avformat_free_context(format)
         format = nil

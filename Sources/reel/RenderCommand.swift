@@ -31,8 +31,14 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Frames to render: A-B, A- (to the end) or A. The default is all.", valueName: "range"))
     var frames: String?
 
-    @Option(help: ArgumentHelp("Video encoder: libx264 (default), libx265, libsvtav1, libvpx-vp9, h264_nvenc, … (`reel doctor` lists them).", valueName: "name"))
-    var codec: String = "libx264"
+    @Option(help: ArgumentHelp("Video encoder: libx264 (the default; libvpx-vp9 for .webm), libx265, libsvtav1, prores_ks, h264_nvenc, … (`reel doctor` lists them).", valueName: "name"))
+    var codec: String?
+
+    @Option(name: .customLong("pix-fmt"), help: ArgumentHelp("Pixel format, e.g. yuv444p or yuva444p10le. The default is yuv420p (converted on the GPU).", valueName: "name"))
+    var pixelFormat: String?
+
+    @Flag(help: "Keep the background transparent and encode alpha: ProRes 4444 (--codec prores_ks, .mov), VP9 (.webm) or PNG.")
+    var transparent = false
 
     @Option(help: ArgumentHelp("Constant rate factor: lower is better and larger. The default is 20.", valueName: "n"))
     var crf: Int?
@@ -76,8 +82,22 @@ struct RenderCommand: ParsableCommand {
         defer { signals.stop() }
         do {
             try reportingErrors {
-                let scene = try SceneDecoder(overrides: try parseOverrides(overrides)).load(path: self.scene)
-                var settings = VideoSettings(codec: codec)
+                var scene = try SceneDecoder(overrides: try parseOverrides(overrides)).load(path: self.scene)
+                let isWebM = output.lowercased().hasSuffix(".webm")
+                let codec = self.codec ?? (isWebM ? "libvpx-vp9" : "libx264")
+                var settings = VideoSettings(codec: codec, pixelFormat: pixelFormat)
+                if transparent {
+                    scene.canvas.background.alpha = 0
+                    if pixelFormat == nil, !output.lowercased().hasSuffix(".png") {
+                        switch codec {
+                        case "prores_ks", "prores": settings.pixelFormat = "yuva444p10le"
+                        case "libvpx-vp9": settings.pixelFormat = "yuva420p"
+                        default:
+                            throw ReelError(.badArgument, "\(codec) cannot carry alpha",
+                                            detail: "use --codec prores_ks with a .mov, a .webm (VP9), or a PNG sequence")
+                        }
+                    }
+                }
                 if let crf { settings.crf = crf }
                 if let bitrate { settings.bitrate = parseBitrate(bitrate) }
                 if let preset { settings.preset = preset }

@@ -155,3 +155,34 @@ struct RenderCommandTests {
         #expect(left.isEmpty, "left behind: \(left)")
     }
 }
+
+@Suite("reel render with alpha")
+struct AlphaRenderTests {
+    /// The hello scene rendered --transparent: the background must decode clear, shapes opaque.
+    @Test(arguments: [("a.mov", ["--codec", "prores_ks"], "prores", "yuva444p12le"), ("a.webm", [], "vp9", "yuv420p")])
+    func alphaSurvives(file: String, flags: [String], codec: String, pixelFormat: String) throws {
+        let folder = try makeScratchFolder()
+        let output = folder.appendingPathComponent(file)
+        let result = try reel(["render", "Scenes/hello.yaml", "-o", output.path, "--transparent", "--frames", "0-9", "--progress", "none"] + flags)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let probe = try MediaProbe(path: output.path)
+        #expect(probe.codec == codec && probe.pixelFormat == pixelFormat && probe.frames == 10)
+        let frame = try MediaDecoder(path: output.path).frame(at: 0)
+        #expect(frame[5, 5].3 == 0, "the background is transparent: \(frame[5, 5])")
+        let (r, g, b, a) = frame[160, 180]  // the red square
+        #expect(a == 255 && abs(Int(r) - 0xE9) <= 6 && abs(Int(g) - 0x45) <= 6 && abs(Int(b) - 0x60) <= 6, "\(frame[160, 180])")
+    }
+
+    @Test func transparentPNGsKeepAlpha() throws {
+        let folder = try makeScratchFolder()
+        let result = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/f/####.png", "--transparent", "--frames", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let image = try PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: folder.path + "/f/0003.png")))
+        #expect(image[5, 5].3 == 0 && image[160, 180] == (0xE9, 0x45, 0x60, 255))
+    }
+
+    @Test func codecsWithoutAlphaAreRefused() throws {
+        let result = try reel(["render", "Scenes/hello.yaml", "-o", "/tmp/never.mp4", "--transparent"])
+        #expect(result.status == 1 && result.stderr.contains("libx264 cannot carry alpha"), "\(result.stderr)")
+    }
+}
