@@ -68,16 +68,11 @@ public struct SceneDecoder: Sendable {
                                         at: SceneLocation(file: file, line: 1, column: 1), path: ""))
         }
         let root: SourceNode
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw SceneError(Diagnostic(.missingKey, "the file is empty; a scene starts with 'reel: 1'",
-                                            at: SceneLocation(file: file, line: 1, column: 1), path: ""))
-            }
-            root = try SourceNode(node, file: file, maxDepth: limits.maxDepth)
-        } catch let error as SceneError {
-            throw error
-        } catch {
-            throw SceneError(Self.syntaxDiagnostic(error, file: file))
+        if JSONSceneParser.looksLikeJSON(text) {
+            var parser = JSONSceneParser(text, file: file, maxDepth: limits.maxDepth)
+            root = try parser.parse()
+        } else {
+            root = try composeYAML(text, file: file)
         }
         let reader = SceneReader(limits: limits, catalog: catalog, baseDirectory: baseDirectory, checkAssets: checkAssets)
         let scene = reader.scene(root, overrides: overrides)
@@ -86,6 +81,20 @@ public struct SceneDecoder: Sendable {
             throw SceneError(Diagnostic(.syntax, "the scene could not be read", at: root.location, path: ""))
         }
         return scene
+    }
+
+    private func composeYAML(_ text: String, file: String) throws(SceneError) -> SourceNode {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw SceneError(Diagnostic(.missingKey, "the file is empty; a scene starts with 'reel: 1'",
+                                            at: SceneLocation(file: file, line: 1, column: 1), path: ""))
+            }
+            return try SourceNode(node, file: file, maxDepth: limits.maxDepth)
+        } catch let error as SceneError {
+            throw error
+        } catch {
+            throw SceneError(Self.syntaxDiagnostic(error, file: file))
+        }
     }
 
     /// Line and column (1-based, in characters) of the first byte that breaks UTF-8.
