@@ -13,7 +13,7 @@ public enum Still {
         if frame == count { return count - 1 }
         guard frame < count else {
             throw ReelError(.badArgument, "\(time) is past the end of the scene",
-                            detail: "the scene lasts \(SceneTime.seconds(scene.canvas.duration)) (\(count) frames at \(scene.canvas.fps.cleanFPS) fps); pick a time from 0s up to that")
+                            detail: "the scene lasts \(SceneTime.seconds(scene.canvas.duration)) (\(count) frames at \(scene.canvas.fps.clean) fps); pick a time from 0s up to that")
         }
         return frame
     }
@@ -55,9 +55,4 @@ public enum Still {
         try AtomicFile.write(try PNGCodec.encode(output.image), to: path)
         return output.skippedFeatures
     }
-}
-
-extension Double {
-    /// `30` rather than `30.0`, `29.97` as is.
-    var cleanFPS: String { self == rounded() ? String(Int(self)) : String(self) }
 }

@@ -965,6 +965,6 @@ extension SourceNode {
 }
 
 extension Double {
-    /// `1` rather than `1.0` in messages.
-    var clean: String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
+    /// `1` rather than `1.0` in messages (and `29.97` as is).
+    public var clean: String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
 }

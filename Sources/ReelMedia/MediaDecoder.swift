@@ -199,13 +199,9 @@ public final class MediaDecoder {
         pixels.withUnsafeMutableBufferPointer { out in
             var destination: [UnsafeMutablePointer<UInt8>?] = [out.baseAddress, nil, nil, nil]
             var strides: [Int32] = [Int32(w * 4), 0, 0, 0]
-            withUnsafePointer(to: &frame.pointee.data) { data in
-                data.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { planes in
-                    withUnsafePointer(to: &frame.pointee.linesize) { sizes in
-                        sizes.withMemoryRebound(to: Int32.self, capacity: 8) { lines in
-                            _ = sws_scale(scaler, planes, lines, 0, Int32(h), &destination, &strides)
-                        }
-                    }
+            frame.withPlanes { planes, lines in
+                planes.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { source in
+                    _ = sws_scale(scaler, source, lines, 0, Int32(h), &destination, &strides)
                 }
             }
         }

@@ -179,17 +179,14 @@ public final class VideoEncoder: @unchecked Sendable {
         precondition(yuv.width == width && yuv.height == height, "frame size does not match the encoder")
         try Self.check(av_frame_make_writable(frame), "prepare a frame")
         func copy(_ plane: [UInt8], stride: Int, rows: Int, columns: Int, index: Int) {
-            let destination = withUnsafePointer(to: &frame.pointee.data) {
-                $0.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { $0[index] }
-            }
-            let lineSize = withUnsafePointer(to: &frame.pointee.linesize) {
-                $0.withMemoryRebound(to: Int32.self, capacity: 8) { Int($0[index]) }
-            }
-            guard let destination else { return }
-            plane.withUnsafeBufferPointer { source in
-                guard let base = source.baseAddress else { return }
-                for row in 0..<rows {
-                    (destination + row * lineSize).update(from: base + row * stride, count: columns)
+            frame.withPlanes { planes, lines in
+                guard let destination = planes[index] else { return }
+                let lineSize = Int(lines[index])
+                plane.withUnsafeBufferPointer { source in
+                    guard let base = source.baseAddress else { return }
+                    for row in 0..<rows {
+                        (destination + row * lineSize).update(from: base + row * stride, count: columns)
+                    }
                 }
             }
         }
@@ -216,14 +213,8 @@ public final class VideoEncoder: @unchecked Sendable {
         straight.pixels.withUnsafeBufferPointer { source in
             var planes: [UnsafePointer<UInt8>?] = [source.baseAddress, nil, nil, nil]
             var strides: [Int32] = [Int32(width * 4), 0, 0, 0]
-            withUnsafePointer(to: &frame.pointee.data) { data in
-                data.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { destination in
-                    withUnsafePointer(to: &frame.pointee.linesize) { sizes in
-                        sizes.withMemoryRebound(to: Int32.self, capacity: 8) { lines in
-                            _ = sws_scale(scaler, &planes, &strides, 0, Int32(height), destination, lines)
-                        }
-                    }
-                }
+            frame.withPlanes { destination, lines in
+                _ = sws_scale(scaler, &planes, &strides, 0, Int32(height), destination, lines)
             }
         }
         frame.pointee.pts = nextPTS

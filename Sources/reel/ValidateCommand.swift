@@ -55,7 +55,3 @@ struct ValidateCommand: ParsableCommand {
         if failed { throw ExitCode.failure }
     }
 }
-
-extension Double {
-    var clean: String { self == rounded() ? String(Int(self)) : String(self) }
-}
