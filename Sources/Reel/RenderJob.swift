@@ -44,6 +44,16 @@ enum EncoderInput: Sendable {
     case rgba(RGBAImage)
 }
 
+extension YUVFrame {
+    /// Moves the planes out of `planes` (which starts empty, so the next readback allocates
+    /// fresh storage instead of copying what the encoder still holds).
+    init(taking planes: inout YUVPlanes) {
+        self.init(width: planes.width, height: planes.height, y: planes.y, uv: planes.uv, stride: planes.stride)
+        planes.y = []
+        planes.uv = []
+    }
+}
+
 /// Frame numbers in PNG sequence names.
 public enum PNGSequence {
     static func hasFrameNumber(_ pattern: String) -> Bool {
@@ -228,8 +238,7 @@ public struct RenderJob: Sendable {
                         let input: EncoderInput
                         if settings.usesGPUConversion {
                             try renderer.renderYUV(state, into: &planes)
-                            input = .yuv(YUVFrame(width: planes.width, height: planes.height, y: planes.y, u: planes.u, v: planes.v,
-                                                  strides: planes.strides))
+                            input = .yuv(YUVFrame(taking: &planes))
                         } else {
                             input = .rgba(try renderer.render(state))
                         }

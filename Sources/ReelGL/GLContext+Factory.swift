@@ -188,9 +188,12 @@ extension GLContext {
     }
 
     /// A framebuffer drawing into `attachment` (a `GLTexture` or a `GLRenderbuffer`), with
-    /// `stencil` (a depth-stencil renderbuffer of the same size and samples) when given.
+    /// `stencil` (a depth-stencil renderbuffer of the same size and samples) when given, and
+    /// `more` textures of the same size as colour attachments 1, 2… for shaders with several
+    /// outputs.
     /// - Throws: `E-GL-FRAMEBUFFER` when the driver calls the result incomplete.
-    public func makeFramebuffer(label: String, attachment: GLObject, stencil: GLRenderbuffer? = nil) throws -> GLFramebuffer {
+    public func makeFramebuffer(label: String, attachment: GLObject, stencil: GLRenderbuffer? = nil,
+                                more: [GLTexture] = []) throws -> GLFramebuffer {
         assertOnThread()
         var name: GLuint = 0
         glGenFramebuffers(1, &name)
@@ -209,7 +212,16 @@ extension GLContext {
         if let stencil {
             glFramebufferRenderbuffer(GLenum(GL_FRAMEBUFFER), GLenum(GL_DEPTH_STENCIL_ATTACHMENT), GLenum(GL_RENDERBUFFER), stencil.name)
         }
-        let framebuffer = GLFramebuffer(name: name, label: label, attachment: attachment, stencil: stencil,
+        if !more.isEmpty {
+            var buffers = [GLenum(GL_COLOR_ATTACHMENT0)]
+            for (index, texture) in more.enumerated() {
+                let point = GLenum(GL_COLOR_ATTACHMENT1) + GLenum(index)
+                glFramebufferTexture2D(GLenum(GL_FRAMEBUFFER), point, GLenum(GL_TEXTURE_2D), texture.name, 0)
+                buffers.append(point)
+            }
+            glDrawBuffers(GLsizei(buffers.count), buffers)
+        }
+        let framebuffer = GLFramebuffer(name: name, label: label, attachment: attachment, stencil: stencil, more: more,
                                         width: size.0, height: size.1, context: self)
         let status = glCheckFramebufferStatus(GLenum(GL_FRAMEBUFFER))
         glBindFramebuffer(GLenum(GL_FRAMEBUFFER), 0)

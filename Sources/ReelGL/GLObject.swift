@@ -103,10 +103,14 @@ public final class GLFramebuffer: GLObject {
     public let attachment: GLObject
     /// The depth-stencil renderbuffer, when the framebuffer has one.
     public let stencil: GLRenderbuffer?
+    /// Colour attachments 1, 2…, for shaders with several outputs.
+    public let more: [GLTexture]
 
-    init(name: GLuint, label: String, attachment: GLObject, stencil: GLRenderbuffer?, width: Int, height: Int, context: GLContext) {
+    init(name: GLuint, label: String, attachment: GLObject, stencil: GLRenderbuffer?, more: [GLTexture] = [],
+         width: Int, height: Int, context: GLContext) {
         self.attachment = attachment
         self.stencil = stencil
+        self.more = more
         self.width = width
         self.height = height
         super.init(.framebuffer, name: name, label: label, context: context)

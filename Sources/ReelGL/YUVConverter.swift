@@ -4,13 +4,17 @@ import ReelCore
 /// Converts a resolved frame to BT.709 limited-range YUV 4:2:0 on the GPU, so only 1.5
 /// bytes a pixel are read back and the CPU does no colour conversion.
 ///
-/// Each plane is drawn into an RGBA8 target a quarter as wide, four samples packed in each
-/// texel: RGBA8 is the one format every GLES 3 driver can read back.
+/// One pass, reading every source pixel once: each fragment takes a 4×2 block and writes
+/// three RGBA8 outputs (RGBA8 is the one format every GLES 3 driver reads back) — the four
+/// luma samples of the block's top row, those of its bottom row, and the block's two chroma
+/// pairs as U V U V. Reading the two luma targets back with a doubled row length interleaves
+/// their rows into one plane, and the chroma target is already NV12's interleaved plane.
+/// On llvmpipe this costs a quarter of a pass per plane with branches on the plane.
 final class YUVConverter {
     private let context: GLContext
     private let program: GLProgram
     private let vertexArray: GLVertexArray
-    private var planes: [(texture: GLTexture, framebuffer: GLFramebuffer)] = []
+    private var targets: (textures: [GLTexture], framebuffer: GLFramebuffer)?
     private var size = (0, 0)
     private let locations: [String: GLint]
 
@@ -18,33 +22,34 @@ final class YUVConverter {
     #version 300 es
     precision highp float;
     uniform sampler2D uSource;   // premultiplied RGBA, row 0 at the top
-    uniform int uPlane;          // 0 Y, 1 U, 2 V
     uniform ivec2 uSourceSize;
-    out vec4 outColor;
+    layout(location = 0) out vec4 outLumaTop;
+    layout(location = 1) out vec4 outLumaBottom;
+    layout(location = 2) out vec4 outChroma;   // U V U V
 
     const vec3 kY = vec3(0.2126, 0.7152, 0.0722);   // BT.709
 
     vec3 rgb(ivec2 p) {
         // Alpha is dropped: premultiplied colour is the frame over black.
-        return texelFetch(uSource, clamp(p, ivec2(0), uSourceSize - 1), 0).rgb;
+        return texelFetch(uSource, min(p, uSourceSize - 1), 0).rgb;
     }
 
-    float value(int x, int y) {
-        if (uPlane == 0) return (16.0 + 219.0 * dot(kY, rgb(ivec2(x, y)))) / 255.0;
-        // Chroma of the 2×2 block, sited at its centre (tagged so in the stream): what
-        // FFmpeg's scaler assumes when it upsamples. One bilinear fetch at the block's centre
-        // is the average of its four pixels.
-        vec2 centre = vec2(float(2 * x + 1), float(2 * y + 1)) / vec2(uSourceSize);
-        vec3 c = texture(uSource, centre).rgb;
-        float luma = dot(kY, c);
-        float chroma = uPlane == 1 ? (c.b - luma) / 1.8556 : (c.r - luma) / 1.5748;
-        return (128.0 + 224.0 * chroma) / 255.0;
+    float luma(vec3 c) { return (16.0 + 219.0 * dot(kY, c)) / 255.0; }
+
+    // Chroma of a 2×2 block from its mean colour: sited at the block's centre (tagged so in
+    // the stream), which is what FFmpeg's scaler assumes when it upsamples.
+    vec2 chroma(vec3 c) {
+        float y = dot(kY, c);
+        return (128.0 + 224.0 * vec2((c.b - y) / 1.8556, (c.r - y) / 1.5748)) / 255.0;
     }
 
     void main() {
-        ivec2 p = ivec2(gl_FragCoord.xy);
-        int x = p.x * 4;
-        outColor = vec4(value(x, p.y), value(x + 1, p.y), value(x + 2, p.y), value(x + 3, p.y));
+        ivec2 p = ivec2(gl_FragCoord.xy) * ivec2(4, 2);
+        vec3 a0 = rgb(p), a1 = rgb(p + ivec2(1, 0)), a2 = rgb(p + ivec2(2, 0)), a3 = rgb(p + ivec2(3, 0));
+        vec3 b0 = rgb(p + ivec2(0, 1)), b1 = rgb(p + ivec2(1, 1)), b2 = rgb(p + ivec2(2, 1)), b3 = rgb(p + ivec2(3, 1));
+        outLumaTop = vec4(luma(a0), luma(a1), luma(a2), luma(a3));
+        outLumaBottom = vec4(luma(b0), luma(b1), luma(b2), luma(b3));
+        outChroma = vec4(chroma(0.25 * (a0 + a1 + b0 + b1)), chroma(0.25 * (a2 + a3 + b2 + b3)));
     }
     """
 
@@ -52,16 +57,18 @@ final class YUVConverter {
         self.context = context
         program = try context.makeProgram(label: "reel.yuv", vertex: PaintShaders.compositeVertex, fragment: Self.fragment)
         var found: [String: GLint] = [:]
-        for name in ["uSource", "uPlane", "uSourceSize"] { found[name] = program.uniformLocation(name) }
+        for name in ["uSource", "uSourceSize"] { found[name] = program.uniformLocation(name) }
         locations = found
         vertexArray = try context.makeVertexArray(label: "reel.yuv")
     }
 
-    /// The three planes of `source` (a `width` × `height` texture), read into `frame`'s
+    /// Converts `source` (a `width` × `height` texture) and reads the planes into `frame`'s
     /// storage (reused from call to call).
     func convert(_ source: GLTexture, width: Int, height: Int, into frame: inout YUVPlanes) throws {
         context.assertOnThread()
+        precondition(width % 2 == 0 && height % 2 == 0, "4:2:0 needs an even width and height")
         if size != (width, height) { try makeTargets(width: width, height: height) }
+        guard let targets else { return }
         program.use()
         glActiveTexture(GLenum(GL_TEXTURE0))
         glBindTexture(GLenum(GL_TEXTURE_2D), source.name)
@@ -69,47 +76,51 @@ final class YUVConverter {
         glUniform2i(locations["uSourceSize"] ?? -1, GLint(width), GLint(height))
         glDisable(GLenum(GL_BLEND))
         glBindVertexArray(vertexArray.name)
-        for (index, plane) in planes.enumerated() {
-            glBindFramebuffer(GLenum(GL_FRAMEBUFFER), plane.framebuffer.name)
-            glViewport(0, 0, GLsizei(plane.texture.width), GLsizei(plane.texture.height))
-            glUniform1i(locations["uPlane"] ?? -1, GLint(index))
-            glDrawArrays(GLenum(GL_TRIANGLES), 0, 3)
-        }
+        glBindFramebuffer(GLenum(GL_FRAMEBUFFER), targets.framebuffer.name)
+        glViewport(0, 0, GLsizei(targets.framebuffer.width), GLsizei(targets.framebuffer.height))
+        glDrawArrays(GLenum(GL_TRIANGLES), 0, 3)
         glBindVertexArray(0)
         glBindTexture(GLenum(GL_TEXTURE_2D), 0)
+
+        let columns = targets.framebuffer.width, rows = targets.framebuffer.height
+        let stride = columns * 4
+        frame.prepare(width: width, height: height, stride: stride)
+        glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), targets.framebuffer.name)
         glPixelStorei(GLenum(GL_PACK_ALIGNMENT), 1)
-        for (index, plane) in planes.enumerated() {
-            let bytes = plane.texture.width * 4 * plane.texture.height
-            glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), plane.framebuffer.name)
-            frame.resize(plane: index, bytes: bytes, stride: plane.texture.width * 4)
-            frame.withPlane(index) { buffer in
-                glReadPixels(0, 0, GLsizei(plane.texture.width), GLsizei(plane.texture.height),
-                             GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), buffer.baseAddress)
-            }
+        // Luma: top rows land on even lines, bottom rows on odd ones.
+        glPixelStorei(GLenum(GL_PACK_ROW_LENGTH), GLint(columns * 2))
+        frame.y.withUnsafeMutableBytes { luma in
+            guard let base = luma.baseAddress else { return }
+            glReadBuffer(GLenum(GL_COLOR_ATTACHMENT0))
+            glReadPixels(0, 0, GLsizei(columns), GLsizei(rows), GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), base)
+            glReadBuffer(GLenum(GL_COLOR_ATTACHMENT1))
+            glReadPixels(0, 0, GLsizei(columns), GLsizei(rows), GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), base + stride)
         }
+        glPixelStorei(GLenum(GL_PACK_ROW_LENGTH), 0)
+        frame.uv.withUnsafeMutableBytes { chroma in
+            glReadBuffer(GLenum(GL_COLOR_ATTACHMENT2))
+            glReadPixels(0, 0, GLsizei(columns), GLsizei(rows), GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), chroma.baseAddress)
+        }
+        glReadBuffer(GLenum(GL_COLOR_ATTACHMENT0))
         glBindFramebuffer(GLenum(GL_FRAMEBUFFER), 0)
-        frame.width = width
-        frame.height = height
         try context.checkError("converting a \(width)×\(height) frame to YUV")
     }
 
     private func makeTargets(width: Int, height: Int) throws {
         release()
-        let sizes = [((width + 3) / 4, height), ((width / 2 + 3) / 4, height / 2), ((width / 2 + 3) / 4, height / 2)]
-        for (i, (w, h)) in sizes.enumerated() {
-            let texture = try context.makeTexture(label: "reel.yuv.\(i)", width: max(w, 1), height: max(h, 1))
-            let framebuffer = try context.makeFramebuffer(label: "reel.yuv.\(i)", attachment: texture)
-            planes.append((texture, framebuffer))
-        }
+        let columns = max((width + 3) / 4, 1), rows = max(height / 2, 1)
+        let textures = try (0..<3).map { try context.makeTexture(label: "reel.yuv.\($0)", width: columns, height: rows) }
+        let framebuffer = try context.makeFramebuffer(label: "reel.yuv", attachment: textures[0], more: Array(textures[1...]))
+        targets = (textures, framebuffer)
         size = (width, height)
     }
 
     func release() {
-        for plane in planes {
-            plane.framebuffer.release()
-            plane.texture.release()
+        if let targets {
+            targets.framebuffer.release()
+            for texture in targets.textures { texture.release() }
         }
-        planes.removeAll()
+        targets = nil
         size = (0, 0)
     }
 
@@ -120,37 +131,28 @@ final class YUVConverter {
     }
 }
 
-/// The three planes of a YUV 4:2:0 frame as read back: rows may be padded to a multiple of
-/// four samples, so each plane has its stride.
+/// A YUV 4:2:0 frame as read back, semi-planar (NV12): a luma plane and one plane of
+/// interleaved U V pairs at half the width and height. Rows may be padded to a multiple of
+/// four samples, so both planes share `stride`, in bytes.
 public struct YUVPlanes: Sendable {
     public var width = 0
     public var height = 0
+    /// Luma, `stride` × `height` bytes.
     public var y: [UInt8] = []
-    public var u: [UInt8] = []
-    public var v: [UInt8] = []
-    public var strides = (y: 0, u: 0, v: 0)
+    /// Chroma, U V U V…, `stride` × `height / 2` bytes.
+    public var uv: [UInt8] = []
+    public var stride = 0
 
     public init() {}
 
-    mutating func resize(plane: Int, bytes: Int, stride: Int) {
-        switch plane {
-        case 0:
-            if y.count != bytes { y = [UInt8](repeating: 0, count: bytes) }
-            strides.y = stride
-        case 1:
-            if u.count != bytes { u = [UInt8](repeating: 0, count: bytes) }
-            strides.u = stride
-        default:
-            if v.count != bytes { v = [UInt8](repeating: 0, count: bytes) }
-            strides.v = stride
-        }
+    mutating func prepare(width: Int, height: Int, stride: Int) {
+        (self.width, self.height, self.stride) = (width, height, stride)
+        // Every byte is overwritten by the readback, so fresh storage is left unfilled.
+        if y.count != stride * height { y = Self.storage(stride * height) }
+        if uv.count != stride * (height / 2) { uv = Self.storage(stride * (height / 2)) }
     }
 
-    mutating func withPlane(_ plane: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
-        switch plane {
-        case 0: y.withUnsafeMutableBufferPointer { body($0) }
-        case 1: u.withUnsafeMutableBufferPointer { body($0) }
-        default: v.withUnsafeMutableBufferPointer { body($0) }
-        }
+    private static func storage(_ count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 }

@@ -30,20 +30,21 @@ public struct VideoSettings: Sendable, Hashable {
     public var usesGPUConversion: Bool { pixelFormat == nil || pixelFormat == "yuv420p" }
 }
 
-/// One frame in planar YUV 4:2:0: Y is width × height, U and V are (width/2) × (height/2),
-/// each plane tightly packed unless a stride says otherwise.
+/// One frame of YUV 4:2:0 in NV12 layout, as the GPU converter reads it back: a luma plane
+/// and a plane of interleaved U V pairs at half the width and height, both with `stride`
+/// bytes from one row to the next.
 public struct YUVFrame: Sendable {
     public var width: Int
     public var height: Int
+    /// Luma, `stride` × `height` bytes.
     public var y: [UInt8]
-    public var u: [UInt8]
-    public var v: [UInt8]
-    /// Bytes from one row to the next in each plane.
-    public var strides: (y: Int, u: Int, v: Int)
+    /// Chroma, U V U V…, `stride` × `height / 2` bytes.
+    public var uv: [UInt8]
+    public var stride: Int
 
-    public init(width: Int, height: Int, y: [UInt8], u: [UInt8], v: [UInt8], strides: (y: Int, u: Int, v: Int)? = nil) {
-        (self.width, self.height, self.y, self.u, self.v) = (width, height, y, u, v)
-        self.strides = strides ?? (width, width / 2, width / 2)
+    public init(width: Int, height: Int, y: [UInt8], uv: [UInt8], stride: Int? = nil) {
+        (self.width, self.height, self.y, self.uv) = (width, height, y, uv)
+        self.stride = stride ?? width
     }
 }
 
@@ -66,6 +67,9 @@ public final class VideoEncoder: @unchecked Sendable {
     private var closed = false
     private var scaler: OpaquePointer?
     private let pixelFormat: AVPixelFormat
+    /// What the encoder is fed: NV12 when it takes it and 4:2:0 was asked for (the GPU's
+    /// layout goes in with one copy; x264 works in NV12 internally), else `pixelFormat`.
+    private let inputFormat: AVPixelFormat
     private let path: String
 
     /// Opens the encoder and the output file at `path` (which the caller makes temporary);
@@ -86,6 +90,9 @@ public final class VideoEncoder: @unchecked Sendable {
             throw ReelError(.videoEncode, "4:2:0 video needs an even width and height, not \(width)×\(height)",
                             detail: "make the canvas size even, or render a PNG sequence")
         }
+        let encoderCodec = avcodec_find_encoder_by_name(settings.codec)
+        inputFormat = format == AV_PIX_FMT_YUV420P && encoderCodec.map { Self.accepts($0, AV_PIX_FMT_NV12) } == true
+            ? AV_PIX_FMT_NV12 : format
         var muxer: UnsafeMutablePointer<AVFormatContext>?
         let status = avformat_alloc_output_context2(&muxer, nil, nil, containerName)
         guard status >= 0, let format = muxer else {
@@ -97,7 +104,7 @@ public final class VideoEncoder: @unchecked Sendable {
         av_free(format.pointee.url)
         format.pointee.url = av_strdup(path)
         do {
-            guard let encoder = avcodec_find_encoder_by_name(settings.codec) else {
+            guard let encoder = encoderCodec else {
                 throw ReelError(.videoEncode, "this FFmpeg has no encoder '\(settings.codec)'",
                                 detail: "`reel doctor` lists the encoders found")
             }
@@ -111,7 +118,7 @@ public final class VideoEncoder: @unchecked Sendable {
             context.pointee.height = Int32(height)
             context.pointee.time_base = AVRational(num: rate.den, den: rate.num)
             context.pointee.framerate = rate
-            context.pointee.pix_fmt = pixelFormat
+            context.pointee.pix_fmt = inputFormat
             context.pointee.gop_size = Int32(max(1, min(250, Int(fps * 10))))
             context.pointee.thread_count = 0
             // Tag what Reel writes: BT.709 primaries, transfer and matrix, limited range.
@@ -156,7 +163,7 @@ public final class VideoEncoder: @unchecked Sendable {
             }
             self.frame = frame
             self.packet = packet
-            frame.pointee.format = pixelFormat.rawValue
+            frame.pointee.format = inputFormat.rawValue
             frame.pointee.width = Int32(width)
             frame.pointee.height = Int32(height)
             frame.pointee.color_primaries = AVCOL_PRI_BT709
@@ -178,21 +185,33 @@ public final class VideoEncoder: @unchecked Sendable {
         precondition(pixelFormat == AV_PIX_FMT_YUV420P, "YUV 4:2:0 frames go to a yuv420p encoder; use append(rgba:) for others")
         precondition(yuv.width == width && yuv.height == height, "frame size does not match the encoder")
         try Self.check(av_frame_make_writable(frame), "prepare a frame")
-        func copy(_ plane: [UInt8], stride: Int, rows: Int, columns: Int, index: Int) {
-            frame.withPlanes { planes, lines in
-                guard let destination = planes[index] else { return }
-                let lineSize = Int(lines[index])
-                plane.withUnsafeBufferPointer { source in
-                    guard let base = source.baseAddress else { return }
-                    for row in 0..<rows {
-                        (destination + row * lineSize).update(from: base + row * stride, count: columns)
+        let (width, height, stride) = (self.width, self.height, yuv.stride)
+        let nv12 = inputFormat == AV_PIX_FMT_NV12
+        frame.withPlanes { planes, lines in
+            yuv.y.withUnsafeBufferPointer { luma in
+                guard let source = luma.baseAddress, let destination = planes[0] else { return }
+                for row in 0..<height {
+                    (destination + row * Int(lines[0])).update(from: source + row * stride, count: width)
+                }
+            }
+            yuv.uv.withUnsafeBufferPointer { chroma in
+                guard let source = chroma.baseAddress else { return }
+                if nv12, let destination = planes[1] {
+                    for row in 0..<height / 2 {
+                        (destination + row * Int(lines[1])).update(from: source + row * stride, count: width)
+                    }
+                } else if let u = planes[1], let v = planes[2] {
+                    // Planar 4:2:0 for encoders without NV12: split the pairs.
+                    for row in 0..<height / 2 {
+                        let pairs = source + row * stride, uRow = u + row * Int(lines[1]), vRow = v + row * Int(lines[2])
+                        for column in 0..<width / 2 {
+                            uRow[column] = pairs[2 * column]
+                            vRow[column] = pairs[2 * column + 1]
+                        }
                     }
                 }
             }
         }
-        copy(yuv.y, stride: yuv.strides.y, rows: height, columns: width, index: 0)
-        copy(yuv.u, stride: yuv.strides.u, rows: height / 2, columns: width / 2, index: 1)
-        copy(yuv.v, stride: yuv.strides.v, rows: height / 2, columns: width / 2, index: 2)
         frame.pointee.pts = nextPTS
         nextPTS += 1
         try Self.check(avcodec_send_frame(codec, frame), "encode a frame")
@@ -270,6 +289,16 @@ public final class VideoEncoder: @unchecked Sendable {
         var buffer = [CChar](repeating: 0, count: 256)
         let reason = buffer.withUnsafeMutableBufferPointer { String(cString: reel_av_error_string(status, $0.baseAddress, 256)) }
         throw ReelError(.videoEncode, "cannot \(action): \(reason)", nativeCode: Int(status), context: "libav")
+    }
+
+    /// Whether `codec` lists `format` among the pixel formats it takes.
+    static func accepts(_ codec: UnsafePointer<AVCodec>, _ format: AVPixelFormat) -> Bool {
+        guard var formats = codec.pointee.pix_fmts else { return false }
+        while formats.pointee != AV_PIX_FMT_NONE {
+            if formats.pointee == format { return true }
+            formats += 1
+        }
+        return false
     }
 
     /// The video encoders this FFmpeg has, for `reel doctor`.

@@ -63,7 +63,7 @@ enum EncodingBench {
             var planes = YUVPlanes()
             for k in 0..<scene.canvas.frameCount {
                 try renderer.renderYUV(Timeline.evaluate(scene, frame: k), into: &planes)
-                frames.append(YUVFrame(width: planes.width, height: planes.height, y: planes.y, u: planes.u, v: planes.v, strides: planes.strides))
+                frames.append(YUVFrame(width: planes.width, height: planes.height, y: planes.y, uv: planes.uv, stride: planes.stride))
             }
         }
         let start = DispatchTime.now().uptimeNanoseconds

@@ -9,21 +9,23 @@ import ReelGL
 /// Frames per second of evaluate + draw + readback, the way the render pipeline runs them:
 /// the timeline is evaluated on one thread a few frames ahead while the GL thread draws and
 /// reads back.
-func measure(_ scene: Scene, gl: HeadlessGL) throws -> Double {
+func measure(_ scene: Scene, gl: HeadlessGL, yuv: Bool = false) throws -> Double {
     let count = scene.canvas.frameCount
     let ahead = Lookahead<FrameState>(capacity: 3)
     return try gl.sync { context in
         let renderer = try FrameRenderer(context: context)
         defer { renderer.release() }
         var pixels: [UInt8] = []
+        var planes = YUVPlanes()
         try renderer.render(Timeline.evaluate(scene, frame: 0), into: &pixels)  // warm up: shaders, targets
+        if yuv { try renderer.renderYUV(Timeline.evaluate(scene, frame: 0), into: &planes) }
         let start = DispatchTime.now().uptimeNanoseconds
         let producer = Thread {
             for k in 0..<count { ahead.put(Timeline.evaluate(scene, frame: k)) }
         }
         producer.start()
         for _ in 0..<count {
-            try renderer.render(ahead.take(), into: &pixels)
+            if yuv { try renderer.renderYUV(ahead.take(), into: &planes) } else { try renderer.render(ahead.take(), into: &pixels) }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return Double(count) / seconds
@@ -99,6 +101,8 @@ do {
     let orbits = Workloads.orbits(), circles = Workloads.circles()
     if environment["BENCH_PARTS"] != nil {
         print(String(format: "evaluate only: orbits %.0f fps, circles %.0f fps", measureEvaluation(orbits), measureEvaluation(circles)))
+        print(String(format: "orbits draw + RGBA readback %.1f fps, draw + YUV convert + readback %.1f fps",
+                     try measure(orbits, gl: gl), try measure(orbits, gl: gl, yuv: true)))
     }
     var reelOrbits: [Double] = [], reelCircles: [Double] = [], mgl: [Double] = []
     for round in 1...rounds {

@@ -40,7 +40,7 @@ struct EmbeddingTests {
 
     @Test func cancellingTheTaskStopsTheRenderAndLeavesNothing() async throws {
         let dir = try folder()
-        let job = RenderJob(scene: scene(seconds: 120), output: .video(path: dir.appendingPathComponent("long.mp4").path, settings: VideoSettings()))
+        let job = RenderJob(scene: scene(seconds: 3600), output: .video(path: dir.appendingPathComponent("long.mp4").path, settings: VideoSettings()))
         let task = Task { try await job.render() }
         try await Task.sleep(for: .milliseconds(400))
         task.cancel()
