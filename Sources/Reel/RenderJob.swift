@@ -54,6 +54,14 @@ extension YUVFrame {
     }
 }
 
+extension YUVPlanes {
+    /// Takes back the storage of a frame the encoder is done with.
+    mutating func reuse(_ frame: consuming YUVFrame) {
+        y = frame.y
+        uv = frame.uv
+    }
+}
+
 /// Frame numbers in PNG sequence names.
 public enum PNGSequence {
     static func hasFrameNumber(_ pattern: String) -> Bool {
@@ -206,6 +214,9 @@ public struct RenderJob: Sendable {
             let encoded = BoundedQueue<EncoderInput>(capacity: 3)
             let failure = Mutex<(any Error)?>(nil)
             let done = DispatchSemaphore(value: 0)
+            // Planes go back to the GL thread once encoded, so steady state allocates nothing
+            // (fresh 3 MB buffers cost page faults every frame).
+            let spare = Mutex<[YUVFrame]>([])
             startEvaluation(states, cancel: cancel)
             // The encoder runs on its own thread so drawing the next frame overlaps it.
             Thread {
@@ -214,7 +225,9 @@ public struct RenderJob: Sendable {
                     if cancel.isCancelled { break }
                     do {
                         switch frame {
-                        case let .yuv(yuv): try encoder.append(yuv)
+                        case let .yuv(yuv):
+                            try encoder.append(yuv)
+                            spare.withLock { if $0.count < 4 { $0.append(yuv) } }
                         case let .rgba(image): try encoder.append(rgba: image)
                         }
                     } catch {
@@ -237,6 +250,7 @@ public struct RenderJob: Sendable {
                         if cancel.isCancelled { break }
                         let input: EncoderInput
                         if settings.usesGPUConversion {
+                            if let reused = spare.withLock({ $0.popLast() }) { planes.reuse(reused) }
                             try renderer.renderYUV(state, into: &planes)
                             input = .yuv(YUVFrame(taking: &planes))
                         } else {

@@ -80,6 +80,13 @@ func median(_ values: [Double]) -> Double {
     return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
 }
 
+/// User + system CPU seconds of this process so far, all threads (llvmpipe's included).
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 /// Timeline evaluation alone, frames per second.
 func measureEvaluation(_ scene: Scene) -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -101,8 +108,17 @@ do {
     let orbits = Workloads.orbits(), circles = Workloads.circles()
     if environment["BENCH_PARTS"] != nil {
         print(String(format: "evaluate only: orbits %.0f fps, circles %.0f fps", measureEvaluation(orbits), measureEvaluation(circles)))
-        print(String(format: "orbits draw + RGBA readback %.1f fps, draw + YUV convert + readback %.1f fps",
-                     try measure(orbits, gl: gl), try measure(orbits, gl: gl, yuv: true)))
+        var empty = orbits
+        empty.layers = []
+        for (name, scene) in [("orbits", orbits), ("empty canvas", empty)] {
+            for yuv in [false, true] {
+                let cpu = processCPUSeconds()
+                let fps = try measure(scene, gl: gl, yuv: yuv)
+                let perFrame = (processCPUSeconds() - cpu) / Double(scene.canvas.frameCount + 1) * 1000
+                print(String(format: "%@ draw + %@ readback: %.1f fps, %.1f ms of CPU a frame (all threads)",
+                             name, yuv ? "YUV convert +" : "RGBA", fps, perFrame))
+            }
+        }
     }
     var reelOrbits: [Double] = [], reelCircles: [Double] = [], mgl: [Double] = []
     for round in 1...rounds {
