@@ -47,8 +47,11 @@ let package = Package(
         ),
         .target(name: "ReelGL", dependencies: ["ReelCore", "CEGL"]),
         .target(name: "ReelMedia", dependencies: ["ReelCore", "CPNG", "CText", "CFFmpeg"]),
-        .target(name: "Reel", dependencies: ["ReelCore", "ReelGL", "ReelMedia"]),
-        .executableTarget(name: "reel-bench", dependencies: ["ReelCore", "ReelGL", "ReelMedia"]),
+        .target(name: "Reel", dependencies: ["ReelCore", "ReelGL", "ReelMedia", "Motion"]),
+
+        // MARK: - First-party plugins (the same API a third-party plugin uses)
+        .target(name: "Motion", dependencies: ["ReelCore"], path: "Plugins/Motion"),
+        .executableTarget(name: "reel-bench", dependencies: ["Reel"]),
         .executableTarget(
             name: "reel",
             dependencies: ["Reel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -58,6 +61,7 @@ let package = Package(
         .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ReelGLTests", dependencies: ["ReelGL", "ReelMedia"], exclude: ["Golden"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"], exclude: ["Fixtures"]),
+        .testTarget(name: "MotionTests", dependencies: ["Motion"]),
         .testTarget(name: "ReelTests", dependencies: ["Reel", "ReelMedia"]),
         .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"], exclude: ["Support", "Corpus"]),
     ],

@@ -127,12 +127,16 @@ public struct RenderJob: Sendable {
     public var output: RenderOutput
     /// Replace existing outputs. The default is false: an existing output is an error.
     public var overwrite: Bool
+    /// Where the scene's plugin uses are looked up: the registry whose catalog decoded it.
+    public var plugins: PluginRegistry
 
-    public init(scene: Scene, frames: ClosedRange<Int>? = nil, output: RenderOutput, overwrite: Bool = false) {
+    public init(scene: Scene, frames: ClosedRange<Int>? = nil, output: RenderOutput, overwrite: Bool = false,
+                plugins: PluginRegistry = .standard) {
         self.scene = scene
         self.frames = frames ?? 0...(scene.canvas.frameCount - 1)
         self.output = output
         self.overwrite = overwrite
+        self.plugins = plugins
     }
 
     /// Parses `120-239`, `120-` (to the end) or `42` against a scene's frame count.
@@ -190,11 +194,11 @@ public struct RenderJob: Sendable {
 
     /// Evaluates frames on a thread of its own, a few ahead of the GL thread.
     private func startEvaluation(_ queue: BoundedQueue<FrameState>, cancel: CancellationFlag) {
-        let scene = self.scene, frames = self.frames
+        let scene = self.scene, frames = self.frames, plugins = self.plugins
         Thread {
             for frame in frames {
                 if cancel.isCancelled { break }
-                if !queue.put(Timeline.evaluate(scene, frame: frame)) { break }
+                if !queue.put(Timeline.evaluate(scene, frame: frame, plugins: plugins)) { break }
             }
             queue.close()
         }.start()
@@ -274,7 +278,7 @@ public struct RenderJob: Sendable {
             throw error
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-        return RenderSummary(frames: total, seconds: elapsed(), files: [path], bytes: size ?? 0)
+        return RenderSummary(frames: total, seconds: elapsed(), files: [path], bytes: size)
     }
 
     private func renderPNGs(pattern: String, gl: HeadlessGL, cancel: CancellationFlag,

@@ -33,8 +33,8 @@ public enum Still {
     }
 
     /// Draws frame `frame` of `scene`.
-    public static func render(_ scene: Scene, frame: Int, gl: HeadlessGL) throws -> Output {
-        let state = Timeline.evaluate(scene, frame: frame)
+    public static func render(_ scene: Scene, frame: Int, gl: HeadlessGL, plugins: PluginRegistry = .standard) throws -> Output {
+        let state = Timeline.evaluate(scene, frame: frame, plugins: plugins)
         return try gl.sync { context in
             let renderer = try FrameRenderer(context: context, assets: MediaAssetLoader(scene: scene), text: FontShaper())
             defer { renderer.release() }
@@ -49,9 +49,10 @@ public enum Still {
     ///   errors as they come.
     /// - Returns: the features present but not drawn.
     @discardableResult
-    public static func writePNG(_ scene: Scene, frame: Int, to path: String, gl: HeadlessGL) throws -> [String] {
+    public static func writePNG(_ scene: Scene, frame: Int, to path: String, gl: HeadlessGL,
+                                plugins: PluginRegistry = .standard) throws -> [String] {
         try AtomicFile.checkWritable(path)
-        let output = try render(scene, frame: frame, gl: gl)
+        let output = try render(scene, frame: frame, gl: gl, plugins: plugins)
         try AtomicFile.write(try PNGCodec.encode(output.image), to: path)
         return output.skippedFeatures
     }

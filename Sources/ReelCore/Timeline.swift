@@ -5,9 +5,15 @@
 public enum Timeline {
     /// The state of `scene` at `frame` (time `frame / fps`). Values hold before the first
     /// keyframe and after the last, so frames outside the scene still evaluate.
-    public static func evaluate(_ scene: Scene, frame: Int) -> FrameState {
+    ///
+    /// Each layer's `animate` passes found in `plugins` run after its keyframes, in order;
+    /// uses the registry lacks stay in `LayerState.animate` for the renderer to report.
+    public static func evaluate(_ scene: Scene, frame: Int, plugins: PluginRegistry = .empty) -> FrameState {
         let time = Double(frame) / scene.canvas.fps
-        var layers = evaluate(scene.layers, at: time)
+        let moment = Moment(time: time, frame: frame, fps: scene.canvas.fps,
+                            canvasSize: Vec2(Double(scene.canvas.width), Double(scene.canvas.height)),
+                            seed: scene.seed, plugins: plugins)
+        var layers = evaluate(scene.layers, at: moment)
         if let camera = scene.camera {
             // The camera is the root of the layer tree: one transform over everything.
             let view = camera.view(at: time, canvas: scene.canvas)
@@ -24,14 +30,24 @@ public enum Timeline {
                           layers: layers, passes: scene.passes.map { resolve($0, at: time) })
     }
 
-    static func evaluate(_ layers: [Layer], at time: Double) -> [LayerState] {
+    /// What evaluating one frame needs beside the scene.
+    struct Moment {
+        var time: Double
+        var frame: Int
+        var fps: Double
+        var canvasSize: Vec2
+        var seed: UInt64
+        var plugins: PluginRegistry
+    }
+
+    static func evaluate(_ layers: [Layer], at moment: Moment) -> [LayerState] {
         let maskSources = Set(layers.compactMap { $0.mask?.layer })
         var states: [LayerState] = []
         states.reserveCapacity(layers.count)
         for layer in layers where layer.visible && !maskSources.contains(layer.id) {
-            guard var state = evaluate(layer, at: time) else { continue }
+            guard var state = evaluate(layer, at: moment) else { continue }
             if let mask = layer.mask {
-                let source = layers.first { $0.id == mask.layer }.flatMap { evaluate($0, at: time) }
+                let source = layers.first { $0.id == mask.layer }.flatMap { evaluate($0, at: moment) }
                 state.mask = MaskState(source: source.map { [$0] } ?? [], mode: mask.mode, invert: mask.invert)
             }
             states.append(state)
@@ -42,7 +58,24 @@ public enum Timeline {
     /// One layer at `time`; nil when it is outside its lifespan or fully transparent.
     /// A mask source is evaluated even when hidden: hiding it is how users keep it from
     /// showing on its own.
-    static func evaluate(_ layer: Layer, at time: Double) -> LayerState? {
+    static func evaluate(_ layer: Layer, at moment: Moment) -> LayerState? {
+        guard var state = evaluateKeyframes(layer, at: moment) else { return nil }
+        var unapplied: [ResolvedPluginUse] = []
+        for use in state.animate {
+            guard let pass = moment.plugins.animationPass(use.name) else {
+                unapplied.append(use)
+                continue
+            }
+            let context = AnimationContext(frame: moment.frame, time: moment.time, fps: moment.fps, canvasSize: moment.canvasSize,
+                                           seed: moment.seed, layerID: layer.id, parameters: use.parameters)
+            pass.animate(&state, in: context)
+        }
+        state.animate = unapplied
+        return state
+    }
+
+    static func evaluateKeyframes(_ layer: Layer, at moment: Moment) -> LayerState? {
+        let time = moment.time
         if let inTime = layer.inTime, time < inTime { return nil }
         if let outTime = layer.outTime, time >= outTime { return nil }
         let opacity = min(max(layer.opacity.value(at: time), 0), 1)
@@ -83,7 +116,7 @@ public enum Timeline {
             content = .video(VideoState(asset: video.asset, size: video.size?.value(at: time), fit: video.fit,
                                         clipTime: clipTime, loop: video.loop))
         case let .group(children):
-            content = .group(evaluate(children, at: time))
+            content = .group(evaluate(children, at: moment))
         case let .shader(shader):
             content = .shader(resolve(shader.shader, at: time), size: shader.size?.value(at: time) ?? Vec2(-1, -1))
         }

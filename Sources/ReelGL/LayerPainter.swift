@@ -45,6 +45,7 @@ final class LayerPainter {
         for layer in layers {
             let transform = parent * layer.transform
             if !layer.effects.isEmpty { skipped.insert("layer effects") }
+            for use in layer.animate { skipped.insert("animation pass \(use.name) (its plugin is not loaded)") }
             if needsIsolation(layer) {
                 flush()
                 try isolate(layer, parent: parent, onto: target)

@@ -1,28 +1,11 @@
 import Foundation
-import ReelCore
-import ReelGL
-import ReelMedia
+import Reel
 
 /// The encoding half of `make bench`: Reel's whole pipeline to H.264 against the floor (the
 /// same frames, already YUV and in memory, through the same encoder alone) and against the
 /// ModernGL yardstick piping into ffmpeg.
 enum EncodingBench {
     static let settings = VideoSettings(codec: "libx264", crf: 20, bitrate: nil, preset: "veryfast")
-
-    /// Writes the orbits scene as a scene file (a keyframe per frame, so the motion is exact).
-    static func writeOrbitsScene(to path: String) throws {
-        let scene = Workloads.orbits()
-        var layers: [String] = []
-        for layer in scene.layers {
-            guard case let .keyframes(keys) = layer.position, case let .ellipse(radii) = layer.content,
-                  case let .solid(colour)? = layer.fill.map({ $0.value(at: 0) }) else { continue }
-            let points = keys.enumerated().map { i, key in String(format: "[\"%df\",[%.4f,%.4f]]", i, key.value.x, key.value.y) }
-            layers.append(##"{"id":"\##(layer.id)","circle":{"radius":\##(radii.value(at: 0).x)},"fill":"\##(colour)","position":{"keys":[\##(points.joined(separator: ","))]}}"##)
-        }
-        layers.append(##"{"id":"square","rect":{"size":[300,300]},"position":[960,540],"fill":"#f0f0f0","rotation":{"keys":[["0s",0],["10s",-900]]}}"##)
-        let text = ##"{"reel":1,"canvas":{"size":[1920,1080],"fps":60,"duration":"10s","background":"#101018","samples":1},"layers":[\##(layers.joined(separator: ","))]}"##
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-    }
 
     /// Runs a program to completion: wall seconds and peak resident memory in MB.
     static func timed(_ executable: String, _ arguments: [String]) -> (seconds: Double, peakMB: Double, ok: Bool) {
@@ -54,7 +37,7 @@ enum EncodingBench {
 
     /// Renders the orbits frames to YUV in memory, then times encoding them alone.
     static func floor(gl: HeadlessGL, output: String) throws -> Double {
-        let scene = Workloads.orbits()
+        let scene = try Workloads.orbits()
         var frames: [YUVFrame] = []
         frames.reserveCapacity(scene.canvas.frameCount)
         try gl.sync { context in
@@ -62,7 +45,7 @@ enum EncodingBench {
             defer { renderer.release() }
             var planes = YUVPlanes()
             for k in 0..<scene.canvas.frameCount {
-                try renderer.renderYUV(Timeline.evaluate(scene, frame: k), into: &planes)
+                try renderer.renderYUV(Timeline.evaluate(scene, frame: k, plugins: .standard), into: &planes)
                 frames.append(YUVFrame(width: planes.width, height: planes.height, y: planes.y, uv: planes.uv, stride: planes.stride))
             }
         }

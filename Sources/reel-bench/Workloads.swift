@@ -1,34 +1,15 @@
 import Foundation
-import ReelCore
+import Reel
 
 /// The scenes `make bench` draws, built in code so their size is not limited by scene files.
 enum Workloads {
-    /// The orbits scene of ../shared/bench/scene.py: 1920×1080, 60 fps, 10 s; 200 circles on
-    /// sinusoidal paths (a keyframe per frame, so the motion is exact) and a 300×300 square
-    /// turning counter-clockwise at 90°/s. Circles are antialiased analytically, as in the
-    /// yardstick, so MSAA is off.
-    static func orbits() -> Scene {
-        let fps = 60.0, frames = 600
-        var layers: [Layer] = []
-        for i in 0..<200 {
-            let radius = Double(20 + (i * 37) % 40)
-            var keys: [Keyframe<Vec2>] = []
-            keys.reserveCapacity(frames)
-            for k in 0..<frames {
-                let t = Double(k) / fps, d = Double(i)
-                keys.append(Keyframe(time: t, value: Vec2(960 + 700 * sin(t * (0.3 + 0.01 * d) + d),
-                                                          540 + 380 * cos(t * (0.2 + 0.013 * d) + 2 * d))))
-            }
-            layers.append(Layer(id: "c\(i)", content: .ellipse(radii: .constant(Vec2(radius, radius))),
-                                position: .keyframes(keys), fill: .constant(.solid(hsv(Double(i) / 200, 0.75, 0.95)))))
-        }
-        layers.append(Layer(id: "square", content: .rect(size: .constant(Vec2(300, 300)), cornerRadius: .constant(0)),
-                            position: .constant(Vec2(960, 540)),
-                            rotation: .keyframes([Keyframe(time: 0, value: 0), Keyframe(time: 10, value: -900)]),
-                            fill: .constant(.solid(Color(red: 240 / 255, green: 240 / 255, blue: 240 / 255)))))
-        return Scene(canvas: Canvas(width: 1920, height: 1080, fps: fps, frameCount: frames,
-                                    background: Color(red: 16 / 255, green: 16 / 255, blue: 24 / 255), samples: 1),
-                     layers: layers)
+    /// The orbits scene of ../shared/bench/scene.py, as committed: 1920×1080, 60 fps, 10 s;
+    /// 200 circles moved by `motion.orbit` and a 300×300 square turning at 90°/s. Circles are
+    /// antialiased analytically, as in the yardstick, so MSAA is off.
+    static let orbitsFile = "Scenes/bench/orbits.yaml"
+
+    static func orbits() throws -> Scene {
+        try SceneDecoder(catalog: PluginRegistry.standard.catalog).load(path: orbitsFile)
     }
 
     /// 10 000 circles of radius 4–12 px drifting across a 1920×1080 canvas, 120 frames.

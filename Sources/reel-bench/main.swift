@@ -1,6 +1,5 @@
 import Foundation
-import ReelCore
-import ReelGL
+import Reel
 
 /// `make bench`: draw speed of Reel's renderer (evaluate + draw + readback, no encoding)
 /// beside the hand-written ModernGL yardstick in ../shared/bench, measured in the same run.
@@ -17,11 +16,11 @@ func measure(_ scene: Scene, gl: HeadlessGL, yuv: Bool = false) throws -> Double
         defer { renderer.release() }
         var pixels: [UInt8] = []
         var planes = YUVPlanes()
-        try renderer.render(Timeline.evaluate(scene, frame: 0), into: &pixels)  // warm up: shaders, targets
-        if yuv { try renderer.renderYUV(Timeline.evaluate(scene, frame: 0), into: &planes) }
+        try renderer.render(Timeline.evaluate(scene, frame: 0, plugins: .standard), into: &pixels)  // warm up: shaders, targets
+        if yuv { try renderer.renderYUV(Timeline.evaluate(scene, frame: 0, plugins: .standard), into: &planes) }
         let start = DispatchTime.now().uptimeNanoseconds
         let producer = Thread {
-            for k in 0..<count { ahead.put(Timeline.evaluate(scene, frame: k)) }
+            for k in 0..<count { ahead.put(Timeline.evaluate(scene, frame: k, plugins: .standard)) }
         }
         producer.start()
         for _ in 0..<count {
@@ -91,7 +90,7 @@ func processCPUSeconds() -> Double {
 func measureEvaluation(_ scene: Scene) -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     var count = 0
-    for k in 0..<scene.canvas.frameCount { count += Timeline.evaluate(scene, frame: k).layers.count }
+    for k in 0..<scene.canvas.frameCount { count += Timeline.evaluate(scene, frame: k, plugins: .standard).layers.count }
     precondition(count > 0)
     return Double(scene.canvas.frameCount) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }
@@ -105,7 +104,7 @@ do {
     let gl = try HeadlessGL.open()
     defer { gl.close() }
     print("renderer: \(gl.info.renderer) (\(gl.info.isSoftware ? "software" : "hardware")), \(rounds) rounds, interleaved")
-    let orbits = Workloads.orbits(), circles = Workloads.circles()
+    let orbits = try Workloads.orbits(), circles = Workloads.circles()
     if environment["BENCH_PARTS"] != nil {
         print(String(format: "evaluate only: orbits %.0f fps, circles %.0f fps", measureEvaluation(orbits), measureEvaluation(circles)))
         var empty = orbits
@@ -146,8 +145,7 @@ do {
         // Encoding: interleaved rounds of Reel's CLI, the floor and the yardstick's pipe.
         let folder = ".build/bench"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let sceneFile = folder + "/orbits.json"
-        try EncodingBench.writeOrbitsScene(to: sceneFile)
+        let sceneFile = Workloads.orbitsFile
         let reelBinary = environment["REEL_BINARY"] ?? ".build/release/reel"
         var reelTimes: [Double] = [], reelRSS: [Double] = [], floors: [Double] = [], pipes: [Double] = []
         for round in 1...rounds {
@@ -173,7 +171,7 @@ do {
         let pipe = pipes.isEmpty ? nil : median(pipes)
         print(line("floor: the same frames as YUV in memory, encoder alone", floors, pipe: pipe))
         if reelTimes.isEmpty { print("Reel render: failed (is \(reelBinary) built?)") } else {
-            print(line("Reel: reel render orbits.json -o orbits.mp4", reelTimes, pipe: pipe))
+            print(line("Reel: reel render Scenes/bench/orbits.yaml -o orbits.mp4", reelTimes, pipe: pipe))
         }
         if let pipe { print(line("ModernGL yardstick piping into ffmpeg (mgl_orbits.py pipe)", pipes, pipe: pipe)) }
         if !reelRSS.isEmpty { print(String(format: "Reel peak RSS: %.0f MB (median of %d)", median(reelRSS), reelRSS.count)) }

@@ -82,7 +82,7 @@ struct RenderCommand: ParsableCommand {
         defer { signals.stop() }
         do {
             try reportingErrors {
-                var scene = try SceneDecoder(overrides: try parseOverrides(overrides)).load(path: self.scene)
+                var scene = try SceneDecoder(catalog: PluginRegistry.standard.catalog, overrides: try parseOverrides(overrides)).load(path: self.scene)
                 let isWebM = output.lowercased().hasSuffix(".webm")
                 let codec = self.codec ?? (isWebM ? "libvpx-vp9" : "libx264")
                 var settings = VideoSettings(codec: codec, pixelFormat: pixelFormat)

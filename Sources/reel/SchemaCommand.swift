@@ -1,5 +1,5 @@
 import ArgumentParser
-import ReelCore
+import Reel
 
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +14,6 @@ struct SchemaCommand: ParsableCommand {
     )
 
     func run() throws {
-        print(SceneSchema.document(catalog: .core).serialized(pretty: true))
+        print(SceneSchema.document(catalog: PluginRegistry.standard.catalog).serialized(pretty: true))
     }
 }

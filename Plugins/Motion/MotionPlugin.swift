@@ -1,0 +1,17 @@
+import ReelCore
+
+/// Procedural motion: animation passes a layer lists under `animate:`.
+///
+/// ```yaml
+/// - id: moon
+///   circle: { radius: 20 }
+///   position: [960, 540]
+///   animate: [{ orbit: { radius: [300, 300], speed: [1, 1] } }]
+/// ```
+public struct MotionPlugin: ReelPlugin {
+    public let name = "motion"
+    public let version = "0.1.0"
+    public var contributions: [any PluginContribution] { [Orbit()] }
+
+    public init() {}
+}
