@@ -35,6 +35,11 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
         ),
         .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
+        .systemLibrary(
             name: "CPNG",
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
@@ -46,12 +51,12 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "ReelGL", dependencies: ["ReelCore", "CEGL"]),
-        .target(name: "ReelMedia", dependencies: ["ReelCore", "CPNG", "CText", "CFFmpeg"]),
+        .target(name: "ReelMedia", dependencies: ["ReelCore", "CPNG", "CDeflate", "CText", "CFFmpeg"]),
         .target(name: "Reel", dependencies: ["ReelCore", "ReelGL", "ReelMedia", "Motion"]),
 
         // MARK: - First-party plugins (the same API a third-party plugin uses)
         .target(name: "Motion", dependencies: ["ReelCore"], path: "Plugins/Motion"),
-        .executableTarget(name: "reel-bench", dependencies: ["Reel"]),
+        .executableTarget(name: "reel-bench", dependencies: ["Reel", "CFFmpeg"]),
         .executableTarget(
             name: "reel",
             dependencies: ["Reel", .product(name: "ArgumentParser", package: "swift-argument-parser")]

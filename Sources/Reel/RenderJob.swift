@@ -16,11 +16,13 @@ public enum RenderOutput: Sendable, Hashable {
     /// A video file; the container follows the extension (.mp4, .mov, .mkv).
     case video(path: String, settings: VideoSettings)
     /// One PNG per frame; `pattern` holds `####` (as many digits as hashes) or `%04d`.
-    case pngSequence(pattern: String)
+    /// RGB over an opaque background, RGBA when it is transparent, unless `settings` says.
+    case pngSequence(pattern: String, settings: PNGSettings = PNGSettings())
 
     /// The output kind for a file name: video by extension, or a PNG sequence by pattern.
     /// - Throws: `E-CLI-ARGUMENT` for an unknown extension or a PNG name with no frame number.
-    public static func forPath(_ path: String, settings: VideoSettings = VideoSettings()) throws -> RenderOutput {
+    public static func forPath(_ path: String, settings: VideoSettings = VideoSettings(),
+                               png: PNGSettings = PNGSettings()) throws -> RenderOutput {
         let ext = (path as NSString).pathExtension.lowercased()
         switch ext {
         case "mp4", "mov", "mkv", "m4v", "webm":
@@ -30,7 +32,7 @@ public enum RenderOutput: Sendable, Hashable {
                 throw ReelError(.badArgument, "'\(path)' names one PNG, but a render writes one per frame",
                                 detail: "put the frame number in the name, e.g. frames/####.png or frames/%04d.png; for one frame use `reel still`")
             }
-            return .pngSequence(pattern: path)
+            return .pngSequence(pattern: path, settings: png)
         default:
             throw ReelError(.badArgument, "cannot tell the output kind of '\(path)'",
                             detail: "use .mp4, .mov, .mkv or .webm for video, or frames/####.png for a PNG sequence")
@@ -164,8 +166,10 @@ public struct RenderJob: Sendable {
         switch output {
         case let .video(path, settings):
             return try renderVideo(path: path, settings: settings, gl: gl, cancel: cancel, progress: progress)
-        case let .pngSequence(pattern):
-            return try renderPNGs(pattern: pattern, gl: gl, cancel: cancel, progress: progress)
+        case let .pngSequence(pattern, png):
+            var png = png
+            if png.alpha == nil { png.alpha = scene.canvas.background.alpha < 1 }
+            return try renderPNGs(pattern: pattern, settings: png, gl: gl, cancel: cancel, progress: progress)
         }
     }
 
@@ -173,7 +177,7 @@ public struct RenderJob: Sendable {
         let paths: [String]
         switch output {
         case let .video(path, _): paths = [path]
-        case let .pngSequence(pattern): paths = frames.map { PNGSequence.path(pattern, frame: $0) }
+        case let .pngSequence(pattern, _): paths = frames.map { PNGSequence.path(pattern, frame: $0) }
         }
         guard let first = paths.first else { return }
         if case .pngSequence = output {
@@ -281,7 +285,7 @@ public struct RenderJob: Sendable {
         return RenderSummary(frames: total, seconds: elapsed(), files: [path], bytes: size)
     }
 
-    private func renderPNGs(pattern: String, gl: HeadlessGL, cancel: CancellationFlag,
+    private func renderPNGs(pattern: String, settings: PNGSettings, gl: HeadlessGL, cancel: CancellationFlag,
                             progress: @escaping @Sendable (RenderProgress) -> Void) throws -> RenderSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         let total = frames.count
@@ -303,7 +307,7 @@ public struct RenderJob: Sendable {
                     if cancel.isCancelled { break }
                     let path = PNGSequence.path(pattern, frame: frame)
                     do {
-                        try AtomicFile.write(try PNGCodec.encode(image), to: path)
+                        try AtomicFile.write(try PNGCodec.encode(image, settings: settings), to: path)
                         written.withLock { $0.append(path) }
                     } catch {
                         failure.withLock { $0 = $0 ?? error }

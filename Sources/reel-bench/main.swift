@@ -176,6 +176,48 @@ do {
         if let pipe { print(line("ModernGL yardstick piping into ffmpeg (mgl_orbits.py pipe)", pipes, pipe: pipe)) }
         if !reelRSS.isEmpty { print(String(format: "Reel peak RSS: %.0f MB (median of %d)", median(reelRSS), reelRSS.count)) }
     }
+    if environment["BENCH_PNG"] != "0" {
+        // PNG sequences: Reel's whole render (scene to files) against FFmpeg's encoder alone on
+        // the same frames held in memory, both at zlib level 6 (both tools' default) and with
+        // no row filter (FFmpeg's default prediction).
+        let count = 120, folder = ".build/bench"
+        let frames = try PNGBench.frames(orbits, count: count, gl: gl)
+        let reelBinary = environment["REEL_BINARY"] ?? ".build/release/reel"
+        let levels = [1, 6]
+        var reelRates: [Int: [Double]] = [:], ffmpegRates: [Int: [Double]] = [:], reelBytes: [Int: Int] = [:], ffmpegBytes: [Int: Int] = [:]
+        for round in 1...rounds {
+            for level in levels {
+                try? FileManager.default.removeItem(atPath: folder + "/png")
+                let run = EncodingBench.timed(reelBinary, ["render", Workloads.orbitsFile, "-o", folder + "/png/####.png", "--frames", "0-\(count - 1)",
+                                                            "--png-compression", String(level), "--png-filter", "none", "--overwrite", "--progress", "none"])
+                if run.ok {
+                    reelRates[level, default: []].append(Double(count) / run.seconds)
+                    reelBytes[level] = ((try? FileManager.default.contentsOfDirectory(atPath: folder + "/png")) ?? []).reduce(0) {
+                        $0 + (((try? FileManager.default.attributesOfItem(atPath: folder + "/png/" + $1))?[.size] as? Int) ?? 0)
+                    }
+                }
+                let ff = try PNGBench.ffmpeg(frames, level: level, folder: folder + "/ffpng")
+                ffmpegRates[level, default: []].append(Double(count) / ff.seconds)
+                ffmpegBytes[level] = ff.bytes
+            }
+            FileHandle.standardError.write(Data("png round \(round)/\(rounds) done\n".utf8))
+        }
+        print("")
+        print("orbits → PNG sequence, \(count) frames 1920×1080 RGB, no row filter      fps      KB/frame  ÷ FFmpeg same level")
+        for level in levels {
+            let reference = median(ffmpegRates[level] ?? [])
+            func pngLine(_ name: String, _ rates: [Double], _ bytes: Int) -> String {
+                name.padding(toLength: 66, withPad: " ", startingAt: 0)
+                    + String(format: "%6.1f   %7.0f    %5.2f", median(rates), Double(bytes) / Double(count) / 1024, median(rates) / reference)
+            }
+            print(pngLine("level \(level): FFmpeg's PNG encoder alone, frames in memory", ffmpegRates[level] ?? [], ffmpegBytes[level] ?? 0))
+            if let rates = reelRates[level] {
+                print(pngLine("level \(level): Reel, reel render … -o png/####.png (render included)", rates, reelBytes[level] ?? 0))
+            } else {
+                print("level \(level): Reel render failed (is \(reelBinary) built?)")
+            }
+        }
+    }
 } catch {
     FileHandle.standardError.write(Data("bench failed: \(error)\n".utf8))
     exit(1)

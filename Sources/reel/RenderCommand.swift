@@ -40,6 +40,12 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Keep the background transparent and encode alpha: ProRes 4444 (--codec prores_ks, .mov), VP9 (.webm) or PNG.")
     var transparent = false
 
+    @Option(name: .customLong("png-compression"), help: ArgumentHelp("zlib level for PNG frames, 0 (fastest, largest) … 9 (smallest). The default is 6.", valueName: "level"))
+    var pngCompression: Int?
+
+    @Option(name: .customLong("png-filter"), help: ArgumentHelp("PNG row filter: up (the default; best on gradients), none (best on flat colours), sub, paeth, or adaptive (libpng's per-row choice; slowest).", valueName: "name"))
+    var pngFilter: PNGSettings.Filter?
+
     @Option(help: ArgumentHelp("Constant rate factor: lower is better and larger. The default is 20.", valueName: "n"))
     var crf: Int?
 
@@ -65,6 +71,7 @@ struct RenderCommand: ParsableCommand {
     func validate() throws {
         _ = try parseOverrides(overrides)
         if let crf, !(0...63).contains(crf) { throw ValidationError("--crf must be 0…63") }
+        if let pngCompression, !(0...9).contains(pngCompression) { throw ValidationError("--png-compression must be 0…9") }
         if let bitrate, parseBitrate(bitrate) == nil { throw ValidationError("--bitrate \(bitrate) is not a rate; write 8M, 2500k or 800000") }
     }
 
@@ -102,7 +109,7 @@ struct RenderCommand: ParsableCommand {
                 if let bitrate { settings.bitrate = parseBitrate(bitrate) }
                 if let preset { settings.preset = preset }
                 let range = try frames.map { try RenderJob.frameRange($0, frameCount: scene.canvas.frameCount) }
-                let job = RenderJob(scene: scene, frames: range, output: try RenderOutput.forPath(output, settings: settings), overwrite: overwrite)
+                let job = RenderJob(scene: scene, frames: range, output: try RenderOutput.forPath(output, settings: settings, png: PNGSettings(compressionLevel: pngCompression ?? 6, filter: pngFilter ?? .up)), overwrite: overwrite)
                 let gl = try HeadlessGL.open()
                 defer { gl.close() }
                 let reporter = ProgressReporter(mode: progress)
@@ -191,3 +198,5 @@ final class ProgressReporter: @unchecked Sendable {
         }
     }
 }
+
+extension PNGSettings.Filter: ExpressibleByArgument {}

@@ -80,6 +80,13 @@ struct RenderCommandTests {
             let b = try PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: folder.path + "/full/" + name)))
             #expect(a == b, "\(name) differs between the range and the full render")
         }
+        // Opaque frames are written as RGB (colour type 2), and hold exactly what the renderer
+        // drew: the same pixels as a still of that frame.
+        let sequenceFrame = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/part/0042.png"))
+        #expect(sequenceFrame[25] == 2)
+        let still = try reel(["still", "Scenes/hello.yaml", "--frame", "42", "-o", folder.path + "/still.png"])
+        #expect(still.status == 0, "\(still.stderr)")
+        #expect(try PNGCodec.decode(sequenceFrame) == PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: folder.path + "/still.png"))))
     }
 
     @Test func anExistingOutputIsKeptUnlessOverwriteIsGiven() throws {
@@ -177,7 +184,9 @@ struct AlphaRenderTests {
         let folder = try makeScratchFolder()
         let result = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/f/####.png", "--transparent", "--frames", "3"])
         #expect(result.status == 0, "\(result.stderr)")
-        let image = try PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: folder.path + "/f/0003.png")))
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/f/0003.png"))
+        #expect(data[25] == 6, "colour type 6: RGBA")
+        let image = try PNGCodec.decode(data)
         #expect(image[5, 5].3 == 0 && image[160, 180] == (0xE9, 0x45, 0x60, 255))
     }
 
