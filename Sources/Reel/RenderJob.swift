@@ -131,6 +131,17 @@ public struct RenderJob: Sendable {
     public var overwrite: Bool
     /// Where the scene's plugin uses are looked up: the registry whose catalog decoded it.
     public var plugins: PluginRegistry
+    /// Draws every frame this many times the canvas size (0.5 for a quick half-size draft).
+    public var scale: Double = 1
+
+    /// The size of the frames written: the canvas times `scale`, rounded (to even numbers for
+    /// video, which 4:2:0 chroma needs), at least 2 pixels a side.
+    public var outputSize: (width: Int, height: Int) {
+        let width = Double(scene.canvas.width) * scale, height = Double(scene.canvas.height) * scale
+        if scale == 1 { return (scene.canvas.width, scene.canvas.height) }
+        if case .video = output { return (max(2, Int((width / 2).rounded()) * 2), max(2, Int((height / 2).rounded()) * 2)) }
+        return (max(2, Int(width.rounded())), max(2, Int(height.rounded())))
+    }
 
     public init(scene: Scene, frames: ClosedRange<Int>? = nil, output: RenderOutput, overwrite: Bool = false,
                 plugins: PluginRegistry = .standard) {
@@ -198,11 +209,12 @@ public struct RenderJob: Sendable {
 
     /// Evaluates frames on a thread of its own, a few ahead of the GL thread.
     private func startEvaluation(_ queue: BoundedQueue<FrameState>, cancel: CancellationFlag) {
-        let scene = self.scene, frames = self.frames, plugins = self.plugins
+        let scene = self.scene, frames = self.frames, plugins = self.plugins, size = outputSize
         Thread {
             for frame in frames {
                 if cancel.isCancelled { break }
-                if !queue.put(Timeline.evaluate(scene, frame: frame, plugins: plugins)) { break }
+                let state = Timeline.evaluate(scene, frame: frame, plugins: plugins).resized(width: size.width, height: size.height)
+                if !queue.put(state) { break }
             }
             queue.close()
         }.start()
@@ -210,13 +222,13 @@ public struct RenderJob: Sendable {
 
     private func renderVideo(path: String, settings: VideoSettings, gl: HeadlessGL, cancel: CancellationFlag,
                              progress: @escaping @Sendable (RenderProgress) -> Void) throws -> RenderSummary {
-        let canvas = scene.canvas
+        let canvas = scene.canvas, size = outputSize
         let temporary = try AtomicFile.temporary(for: path)
         let start = DispatchTime.now().uptimeNanoseconds
         let total = frames.count
         @Sendable func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         do {
-            let encoder = try VideoEncoder(path: temporary, containerName: path, width: canvas.width, height: canvas.height,
+            let encoder = try VideoEncoder(path: temporary, containerName: path, width: size.width, height: size.height,
                                            fps: canvas.fps, settings: settings)
             let states = BoundedQueue<FrameState>(capacity: 3)
             let encoded = BoundedQueue<EncoderInput>(capacity: 3)
@@ -281,8 +293,8 @@ public struct RenderJob: Sendable {
             AtomicFile.discard(temporary)
             throw error
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-        return RenderSummary(frames: total, seconds: elapsed(), files: [path], bytes: size)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
+        return RenderSummary(frames: total, seconds: elapsed(), files: [path], bytes: bytes)
     }
 
     private func renderPNGs(pattern: String, settings: PNGSettings, gl: HeadlessGL, cancel: CancellationFlag,

@@ -188,3 +188,37 @@ public struct MaskState: Sendable {
     public var mode: MaskMode
     public var invert: Bool
 }
+
+extension FrameState {
+    /// The same frame drawn at `width` × `height` instead: everything under one scale from the
+    /// canvas to the new size, so a half-size draft is the full frame made smaller, not cropped.
+    public func resized(width newWidth: Int, height newHeight: Int) -> FrameState {
+        guard newWidth != width || newHeight != height, width > 0, height > 0 else { return self }
+        let scale = Affine2D.scale(Vec2(Double(newWidth) / Double(width), Double(newHeight) / Double(height)))
+        var copy = self
+        copy.width = newWidth
+        copy.height = newHeight
+        for index in copy.layers.indices {
+            copy.layers[index].transform = scale * copy.layers[index].transform
+            if var mask = copy.layers[index].mask {
+                for m in mask.source.indices { mask.source[m].transform = scale * mask.source[m].transform }
+                copy.layers[index].mask = mask
+            }
+        }
+        return copy
+    }
+}
+
+extension Scene {
+    /// The scene played at `fps` instead of its own rate: the same seconds, sampled at the new
+    /// rate. Frame n shows time n / fps; the length stays `duration` (rounded up to whole
+    /// frames), and keyframes written in frames (`90f`) keep the meaning they had at the
+    /// scene's own rate.
+    public func retimed(fps: Double) -> Scene {
+        guard fps > 0, fps != canvas.fps else { return self }
+        var copy = self
+        copy.canvas.frameCount = max(1, Int((canvas.duration * fps - 1e-9).rounded(.up)))
+        copy.canvas.fps = fps
+        return copy
+    }
+}

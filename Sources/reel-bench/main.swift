@@ -218,6 +218,27 @@ do {
             }
         }
     }
+    // Memory over length: peak RSS of a 1-minute render, and of a 10-minute one with
+    // BENCH_LONG=1 (about 20 minutes on a 2-core CPU, so not by default).
+    if environment["BENCH_RSS"] != "0" {
+        let reelBinary = environment["REEL_BINARY"] ?? ".build/release/reel"
+        let durations = environment["BENCH_LONG"] == "1" ? [60, 600] : [60]
+        var rows: [(Int, Double, Double)] = []
+        for seconds in durations {
+            let run = EncodingBench.timed(reelBinary, ["render", Workloads.orbitsFile, "-o", ".build/bench/long.mp4", "--set", "duration=\(seconds)s",
+                                                        "--overwrite", "--progress", "none"])
+            if run.ok { rows.append((seconds, run.seconds, run.peakMB)) }
+            FileHandle.standardError.write(Data("\(seconds) s render done\n".utf8))
+        }
+        print("")
+        print("orbits → H.264, memory over length                                 frames   seconds   peak RSS MB   ÷ 1 min")
+        let base = rows.first?.2 ?? .nan
+        for (seconds, wall, peak) in rows {
+            print("Reel, \(seconds / 60)-minute render".padding(toLength: 66, withPad: " ", startingAt: 0)
+                  + String(format: "%6d   %7.1f   %11.0f   %5.2f", seconds * 60, wall, peak, peak / base))
+        }
+        if durations.count == 1 { print("(BENCH_LONG=1 adds the 10-minute render, about 20 minutes here)") }
+    }
 } catch {
     FileHandle.standardError.write(Data("bench failed: \(error)\n".utf8))
     exit(1)

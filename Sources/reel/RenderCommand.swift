@@ -19,6 +19,8 @@ struct RenderCommand: ParsableCommand {
           reel render Scenes/showcase.yaml -o out/frames/####.png --frames 30-59
           reel render Scenes/titles.yaml -o titles.mp4 --set title="Hello" --crf 18 --preset slow
           reel render Scenes/showcase.yaml -o x.mp4 --progress json
+          reel render Scenes/showcase.yaml -o draft.mp4 --quality draft
+          reel render Scenes/showcase.yaml -o half.mp4 --scale 0.5 --fps 24
         """
     )
 
@@ -55,6 +57,36 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Encoder preset, e.g. ultrafast … veryslow for x264. The default is veryfast.", valueName: "name"))
     var preset: String?
 
+    @Option(help: ArgumentHelp("Draw at this multiple of the canvas size, e.g. 0.5 for a half-size draft (video sizes round to even numbers).", valueName: "factor"))
+    var scale: Double?
+
+    @Option(help: ArgumentHelp("Frame rate of the output instead of the scene's. The timeline is in seconds: frame n shows time n / fps, the length stays the same, and --frames counts frames at this rate.", valueName: "rate"))
+    var fps: Double?
+
+    @Option(help: ArgumentHelp("A preset for quick looks: draft (at most 480 lines, 15 fps, no MSAA, x264 ultrafast crf 28), preview (720 lines, 30 fps, crf 23) or final (the scene's size and rate, x264 slow crf 18). --scale, --fps, --crf and --preset override it.", valueName: "preset"))
+    var quality: Quality?
+
+    enum Quality: String, ExpressibleByArgument, CaseIterable {
+        case draft, preview, final
+
+        /// At most this many lines and frames per second; nil keeps the scene's.
+        var limits: (lines: Int?, fps: Double?) {
+            switch self {
+            case .draft: return (480, 15)
+            case .preview: return (720, 30)
+            case .final: return (nil, nil)
+            }
+        }
+
+        var encoder: (crf: Int, preset: String) {
+            switch self {
+            case .draft: return (28, "ultrafast")
+            case .preview: return (23, "veryfast")
+            case .final: return (18, "slow")
+            }
+        }
+    }
+
     @Flag(help: "Replace an existing output.")
     var overwrite = false
 
@@ -71,6 +103,8 @@ struct RenderCommand: ParsableCommand {
     func validate() throws {
         _ = try parseOverrides(overrides)
         if let crf, !(0...63).contains(crf) { throw ValidationError("--crf must be 0…63") }
+        if let scale, !(scale > 0 && scale <= 8) { throw ValidationError("--scale must be more than 0 and at most 8") }
+        if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must be more than 0 and at most 1000") }
         if let pngCompression, !(0...9).contains(pngCompression) { throw ValidationError("--png-compression must be 0…9") }
         if let bitrate, parseBitrate(bitrate) == nil { throw ValidationError("--bitrate \(bitrate) is not a rate; write 8M, 2500k or 800000") }
     }
@@ -105,11 +139,22 @@ struct RenderCommand: ParsableCommand {
                         }
                     }
                 }
+                var factor = 1.0
+                if let quality {
+                    let limits = quality.limits
+                    if let lines = limits.lines, scene.canvas.height > lines { factor = Double(lines) / Double(scene.canvas.height) }
+                    if let rate = limits.fps, scene.canvas.fps > rate { scene = scene.retimed(fps: rate) }
+                    if quality == .draft { scene.canvas.samples = 1 }
+                    if codec == "libx264" || codec == "libx265" { (settings.crf, settings.preset) = quality.encoder }
+                }
+                if let fps { scene = scene.retimed(fps: fps) }
+                if let scale { factor = scale }
                 if let crf { settings.crf = crf }
                 if let bitrate { settings.bitrate = parseBitrate(bitrate) }
                 if let preset { settings.preset = preset }
                 let range = try frames.map { try RenderJob.frameRange($0, frameCount: scene.canvas.frameCount) }
-                let job = RenderJob(scene: scene, frames: range, output: try RenderOutput.forPath(output, settings: settings, png: PNGSettings(compressionLevel: pngCompression ?? 6, filter: pngFilter ?? .up)), overwrite: overwrite)
+                var job = RenderJob(scene: scene, frames: range, output: try RenderOutput.forPath(output, settings: settings, png: PNGSettings(compressionLevel: pngCompression ?? 6, filter: pngFilter ?? .up)), overwrite: overwrite)
+                job.scale = factor
                 let gl = try HeadlessGL.open()
                 defer { gl.close() }
                 let reporter = ProgressReporter(mode: progress)

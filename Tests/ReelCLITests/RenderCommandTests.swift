@@ -89,6 +89,40 @@ struct RenderCommandTests {
         #expect(try PNGCodec.decode(sequenceFrame) == PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: folder.path + "/still.png"))))
     }
 
+    @Test func scaleFpsAndQualityPresetsChangeSizeAndRateNotLength() throws {
+        let folder = try makeScratchFolder()
+        // hello is 640×360, 30 fps, 2 s.
+        let half = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/half.mp4", "--scale", "0.5", "--fps", "12", "--progress", "none"])
+        #expect(half.status == 0, "\(half.stderr)")
+        let probe = try MediaProbe(path: folder.path + "/half.mp4")
+        #expect(probe.width == 320 && probe.height == 180 && probe.frames == 24 && abs(probe.frameRate - 12) < 1e-6)
+        #expect(abs((probe.timestamps.last ?? 0) - 23.0 / 12) < 1e-3, "frame n at n / fps")
+        // Odd sizes round to even for video; PNGs keep the exact size.
+        let odd = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/odd.mp4", "--scale", "0.3", "--frames", "0-1"])
+        #expect(odd.status == 0, "\(odd.stderr)")
+        let oddProbe = try MediaProbe(path: folder.path + "/odd.mp4")
+        #expect(oddProbe.width == 192 && oddProbe.height == 108)
+        let png = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/p/####.png", "--scale", "0.25", "--frames", "5"])
+        #expect(png.status == 0, "\(png.stderr)")
+        let small = try PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: folder.path + "/p/0005.png")))
+        #expect(small.width == 160 && small.height == 90)
+        // The scaled frame is the full frame made smaller: compare with a full still, shrunk.
+        let still = try reel(["still", "Scenes/hello.yaml", "--frame", "5", "-o", folder.path + "/full.png"])
+        #expect(still.status == 0)
+        let full = try PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: folder.path + "/full.png")))
+        for (x, y) in [(40, 45), (80, 45), (150, 80), (10, 10)] {
+            let a = small[x, y], b = full[x * 4 + 2, y * 4 + 2]
+            let close = abs(Int(a.0) - Int(b.0)) < 40 && abs(Int(a.1) - Int(b.1)) < 40 && abs(Int(a.2) - Int(b.2)) < 40
+            #expect(close, "(\(x), \(y)): \(a) vs full-size \(b)")
+        }
+        let draft = try reel(["render", "Scenes/showcase.yaml", "-o", folder.path + "/draft.mp4", "--quality", "draft", "--frames", "0-9"])
+        #expect(draft.status == 0, "\(draft.stderr)")
+        let draftProbe = try MediaProbe(path: folder.path + "/draft.mp4")
+        #expect(draftProbe.height == 480 && draftProbe.width == 854 && abs(draftProbe.frameRate - 15) < 1e-6 && draftProbe.frames == 10)
+        let bad = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/x.mp4", "--scale", "0"])
+        #expect(bad.status != 0 && bad.stderr.contains("--scale"))
+    }
+
     @Test func anExistingOutputIsKeptUnlessOverwriteIsGiven() throws {
         let folder = try makeScratchFolder()
         let output = folder.appendingPathComponent("out.mp4")
