@@ -25,7 +25,7 @@ public enum RenderOutput: Sendable, Hashable {
                                png: PNGSettings = PNGSettings()) throws -> RenderOutput {
         let ext = (path as NSString).pathExtension.lowercased()
         switch ext {
-        case "mp4", "mov", "mkv", "m4v", "webm":
+        case "mp4", "mov", "mkv", "m4v", "webm", "gif", "apng", "webp":
             return .video(path: path, settings: settings)
         case "png":
             guard PNGSequence.hasFrameNumber(path) else {
@@ -35,7 +35,7 @@ public enum RenderOutput: Sendable, Hashable {
             return .pngSequence(pattern: path, settings: png)
         default:
             throw ReelError(.badArgument, "cannot tell the output kind of '\(path)'",
-                            detail: "use .mp4, .mov, .mkv or .webm for video, or frames/####.png for a PNG sequence")
+                            detail: "use .mp4, .mov, .mkv or .webm for video, .gif, .apng or .webp for an animated image, or frames/####.png for a PNG sequence")
         }
     }
 }
@@ -230,6 +230,11 @@ public struct RenderJob: Sendable {
         do {
             let encoder = try VideoEncoder(path: temporary, containerName: path, width: size.width, height: size.height,
                                            fps: canvas.fps, settings: settings)
+            if settings.pixelFormat == "pal8" {
+                // One palette for the clip: a first pass draws every frame and counts colours.
+                // Frames depend only on their number, so the second pass draws the same ones.
+                encoder.palette = PaletteMapper(palette: try clipPalette(gl: gl, cancel: cancel))
+            }
             let states = BoundedQueue<FrameState>(capacity: 3)
             let encoded = BoundedQueue<EncoderInput>(capacity: 3)
             let failure = Mutex<(any Error)?>(nil)
@@ -295,6 +300,22 @@ public struct RenderJob: Sendable {
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
         return RenderSummary(frames: total, seconds: elapsed(), files: [path], bytes: bytes)
+    }
+
+    /// Counts the colours of every frame of the job and builds its palette (GIF).
+    private func clipPalette(gl: HeadlessGL, cancel: CancellationFlag) throws -> Palette {
+        let size = outputSize
+        return try gl.sync { context in
+            let renderer = try FrameRenderer(context: context, assets: MediaAssetLoader(scene: scene), text: FontShaper())
+            defer { renderer.release() }
+            var builder = PaletteBuilder()
+            for frame in frames {
+                if cancel.isCancelled { throw ReelError(.cancelled, "the render was cancelled; no output was written") }
+                let state = Timeline.evaluate(scene, frame: frame, plugins: plugins).resized(width: size.width, height: size.height)
+                builder.add(try renderer.render(state))
+            }
+            return builder.build()
+        }
     }
 
     private func renderPNGs(pattern: String, settings: PNGSettings, gl: HeadlessGL, cancel: CancellationFlag,

@@ -21,13 +21,31 @@ public struct VideoSettings: Sendable, Hashable {
     /// An FFmpeg pixel format such as yuva444p10le (ProRes 4444 with alpha); nil means
     /// yuv420p, converted on the GPU. Other formats are converted from RGBA by swscale.
     public var pixelFormat: String?
+    /// More of the encoder's own options, by FFmpeg name (`quality` for libwebp, `tune` for x264…).
+    public var options: [String: String] = [:]
 
-    public init(codec: String = "libx264", crf: Int? = 20, bitrate: Int? = nil, preset: String? = "veryfast", pixelFormat: String? = nil) {
+    public init(codec: String = "libx264", crf: Int? = 20, bitrate: Int? = nil, preset: String? = "veryfast", pixelFormat: String? = nil,
+                options: [String: String] = [:]) {
         (self.codec, self.crf, self.bitrate, self.preset, self.pixelFormat) = (codec, crf, bitrate, preset, pixelFormat)
+        self.options = options
     }
 
     /// True when frames go to the encoder as YUV 4:2:0 made on the GPU.
     public var usesGPUConversion: Bool { pixelFormat == nil || pixelFormat == "yuv420p" }
+
+    /// The settings an output file's extension implies: H.264 for .mp4/.mov/.mkv, VP9 for
+    /// .webm, and for the animated-image formats their one encoder — .gif (a palette per
+    /// clip, dithered), .apng (lossless RGB, RGBA with `alpha`) and .webp (libwebp, quality 90).
+    public static func forExtension(_ ext: String, alpha: Bool = false) -> VideoSettings {
+        switch ext.lowercased() {
+        case "webm": return VideoSettings(codec: "libvpx-vp9", crf: 30, preset: nil, pixelFormat: alpha ? "yuva420p" : nil)
+        case "gif": return VideoSettings(codec: "gif", crf: nil, preset: nil, pixelFormat: "pal8")
+        case "apng": return VideoSettings(codec: "apng", crf: nil, preset: nil, pixelFormat: alpha ? "rgba" : "rgb24")
+        case "webp": return VideoSettings(codec: "libwebp_anim", crf: nil, preset: nil, pixelFormat: alpha ? "yuva420p" : "bgra",
+                                          options: ["quality": "90"])
+        default: return VideoSettings()
+        }
+    }
 }
 
 /// One frame of YUV 4:2:0 in NV12 layout, as the GPU converter reads it back: a luma plane
@@ -70,7 +88,12 @@ public final class VideoEncoder: @unchecked Sendable {
     /// What the encoder is fed: NV12 when it takes it and 4:2:0 was asked for (the GPU's
     /// layout goes in with one copy; x264 works in NV12 internally), else `pixelFormat`.
     private let inputFormat: AVPixelFormat
+    /// False for RGB and palette formats, which carry no matrix or range.
+    private let isYUV: Bool
     private let path: String
+    /// The colours RGBA frames are mapped to for a palette format (GIF); set before the first
+    /// frame, typically from a first pass over the clip.
+    public var palette: PaletteMapper?
 
     /// Opens the encoder and the output file at `path` (which the caller makes temporary);
     /// `containerName` is the name whose extension picks the container.
@@ -86,7 +109,9 @@ public final class VideoEncoder: @unchecked Sendable {
             throw ReelError(.videoEncode, "unknown pixel format '\(settings.pixelFormat ?? "")'", detail: "see `ffmpeg -pix_fmts`")
         }
         pixelFormat = format
-        guard width % 2 == 0, height % 2 == 0 else {
+        let subsampled = av_pix_fmt_desc_get(format).map { $0.pointee.log2_chroma_w > 0 || $0.pointee.log2_chroma_h > 0 } ?? true
+        isYUV = av_pix_fmt_desc_get(format).map { ($0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB)) == 0 && ($0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_PAL)) == 0 } ?? true
+        guard !subsampled || (width % 2 == 0 && height % 2 == 0) else {
             throw ReelError(.videoEncode, "4:2:0 video needs an even width and height, not \(width)×\(height)",
                             detail: "make the canvas size even, or render a PNG sequence")
         }
@@ -121,12 +146,14 @@ public final class VideoEncoder: @unchecked Sendable {
             context.pointee.pix_fmt = inputFormat
             context.pointee.gop_size = Int32(max(1, min(250, Int(fps * 10))))
             context.pointee.thread_count = 0
-            // Tag what Reel writes: BT.709 primaries, transfer and matrix, limited range.
-            context.pointee.color_primaries = AVCOL_PRI_BT709
-            context.pointee.color_trc = AVCOL_TRC_BT709
-            context.pointee.colorspace = AVCOL_SPC_BT709
-            context.pointee.color_range = AVCOL_RANGE_MPEG
-            context.pointee.chroma_sample_location = AVCHROMA_LOC_CENTER
+            if isYUV {
+                // Tag what Reel writes: BT.709 primaries, transfer and matrix, limited range.
+                context.pointee.color_primaries = AVCOL_PRI_BT709
+                context.pointee.color_trc = AVCOL_TRC_BT709
+                context.pointee.colorspace = AVCOL_SPC_BT709
+                context.pointee.color_range = AVCOL_RANGE_MPEG
+                context.pointee.chroma_sample_location = AVCHROMA_LOC_CENTER
+            }
             context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
             if let bitrate = settings.bitrate { context.pointee.bit_rate = Int64(bitrate) }
             if (format.pointee.oformat.pointee.flags & Int32(reel_avfmt_globalheader())) != 0 {
@@ -140,10 +167,16 @@ public final class VideoEncoder: @unchecked Sendable {
             if settings.codec == "prores_ks", let name = settings.pixelFormat, name.contains("444") {
                 av_dict_set(&options, "profile", "4444", 0)  // ProRes 4444, which carries alpha
             }
+            for (key, value) in settings.options.sorted(by: { $0.key < $1.key }) { av_dict_set(&options, key, value, 0) }
             if let crf = settings.crf, settings.bitrate == nil, av_opt_find(context.pointee.priv_data, "crf", nil, 0, 0) != nil {
                 av_dict_set(&options, "crf", String(crf), 0)
             }
             try Self.check(avcodec_open2(context, encoder, &options), "open encoder \(settings.codec)")
+            // Options left in the dictionary are ones the encoder does not have.
+            if let unused = av_dict_get(options, "", nil, Int32(AV_DICT_IGNORE_SUFFIX)) {
+                throw ReelError(.videoEncode, "\(settings.codec) has no option '\(String(cString: unused.pointee.key))'",
+                                detail: "see `ffmpeg -h encoder=\(settings.codec)`")
+            }
             try Self.check(avcodec_parameters_from_context(stream.pointee.codecpar, context), "configure the stream")
             stream.pointee.time_base = context.pointee.time_base
             stream.pointee.avg_frame_rate = rate
@@ -166,10 +199,12 @@ public final class VideoEncoder: @unchecked Sendable {
             frame.pointee.format = inputFormat.rawValue
             frame.pointee.width = Int32(width)
             frame.pointee.height = Int32(height)
-            frame.pointee.color_primaries = AVCOL_PRI_BT709
-            frame.pointee.color_trc = AVCOL_TRC_BT709
-            frame.pointee.colorspace = AVCOL_SPC_BT709
-            frame.pointee.color_range = AVCOL_RANGE_MPEG
+            if isYUV {
+                frame.pointee.color_primaries = AVCOL_PRI_BT709
+                frame.pointee.color_trc = AVCOL_TRC_BT709
+                frame.pointee.colorspace = AVCOL_SPC_BT709
+                frame.pointee.color_range = AVCOL_RANGE_MPEG
+            }
             try Self.check(av_frame_get_buffer(frame, 0), "allocate a frame")
         } catch {
             abort()
@@ -222,6 +257,7 @@ public final class VideoEncoder: @unchecked Sendable {
     /// format with the BT.709 matrix in limited range, alpha kept where the format has it.
     public func append(rgba image: RGBAImage) throws {
         guard let frame, let codec else { throw ReelError(.videoEncode, "the encoder is closed") }
+        if pixelFormat == AV_PIX_FMT_PAL8 { return try appendPaletted(image, frame: frame, codec: codec) }
         let straight = image.unpremultiplied()
         try Self.check(av_frame_make_writable(frame), "prepare a frame")
         scaler = sws_getCachedContext(scaler, Int32(width), Int32(height), AV_PIX_FMT_RGBA, Int32(width), Int32(height), pixelFormat,
@@ -234,6 +270,33 @@ public final class VideoEncoder: @unchecked Sendable {
             var strides: [Int32] = [Int32(width * 4), 0, 0, 0]
             frame.withPlanes { destination, lines in
                 _ = sws_scale(scaler, &planes, &strides, 0, Int32(height), destination, lines)
+            }
+        }
+        frame.pointee.pts = nextPTS
+        nextPTS += 1
+        try Self.check(avcodec_send_frame(codec, frame), "encode a frame")
+        try drain()
+    }
+
+    private func appendPaletted(_ image: RGBAImage, frame: UnsafeMutablePointer<AVFrame>, codec: UnsafeMutablePointer<AVCodecContext>) throws {
+        guard let palette else { throw ReelError(.videoEncode, "a palette format needs a palette before the first frame") }
+        let indices = palette.map(image)
+        try Self.check(av_frame_make_writable(frame), "prepare a frame")
+        let (width, height) = (self.width, self.height)
+        frame.withPlanes { planes, lines in
+            guard let pixels = planes[0], let table = planes[1] else { return }
+            indices.withUnsafeBufferPointer { source in
+                guard let base = source.baseAddress else { return }
+                for row in 0..<height { (pixels + row * Int(lines[0])).update(from: base + row * width, count: width) }
+            }
+            // 256 entries of 0xAARRGGBB in native byte order; the transparent one has alpha 0.
+            table.withMemoryRebound(to: UInt32.self, capacity: 256) { entries in
+                for i in 0..<256 {
+                    guard i < palette.palette.colors.count else { entries[i] = 0xFF00_0000; continue }
+                    let c = palette.palette.colors[i]
+                    let alpha: UInt32 = i == palette.palette.transparentIndex ? 0 : 0xFF
+                    entries[i] = alpha << 24 | UInt32(c.0) << 16 | UInt32(c.1) << 8 | UInt32(c.2)
+                }
             }
         }
         frame.pointee.pts = nextPTS

@@ -10,7 +10,7 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Render a scene (or a frame range) to a video file or a PNG sequence.",
         discussion: """
-        The output kind follows the name: .mp4, .mov or .mkv is a video (H.264 by default, BT.709, 4:2:0, the index at the front of MP4s); a name with #### or %04d is a PNG sequence, one file per frame named by its frame number.
+        The output kind follows the name: .mp4, .mov or .mkv is a video (H.264 by default, BT.709, 4:2:0, the index at the front of MP4s); .webm is VP9; .gif (one palette for the clip, dithered), .apng (lossless) and .webp are animated images; a name with #### or %04d is a PNG sequence, one file per frame named by its frame number.
 
         The video is written to a hidden temporary file beside the output and renamed into place when complete; Ctrl-C stops promptly, removes what was written and exits 130. An existing output is an error unless --overwrite is given, and a failed render never touches it.
 
@@ -19,6 +19,7 @@ struct RenderCommand: ParsableCommand {
           reel render Scenes/showcase.yaml -o out/frames/####.png --frames 30-59
           reel render Scenes/titles.yaml -o titles.mp4 --set title="Hello" --crf 18 --preset slow
           reel render Scenes/showcase.yaml -o x.mp4 --progress json
+          reel render Scenes/showcase.yaml -o loop.gif --scale 0.5 --fps 15
           reel render Scenes/showcase.yaml -o draft.mp4 --quality draft
           reel render Scenes/showcase.yaml -o half.mp4 --scale 0.5 --fps 24
         """
@@ -124,18 +125,20 @@ struct RenderCommand: ParsableCommand {
         do {
             try reportingErrors {
                 var scene = try SceneDecoder(catalog: PluginRegistry.standard.catalog, overrides: try parseOverrides(overrides)).load(path: self.scene)
-                let isWebM = output.lowercased().hasSuffix(".webm")
-                let codec = self.codec ?? (isWebM ? "libvpx-vp9" : "libx264")
-                var settings = VideoSettings(codec: codec, pixelFormat: pixelFormat)
+                let ext = (output as NSString).pathExtension.lowercased()
+                var settings = VideoSettings.forExtension(ext, alpha: transparent)
+                if let codec { settings.codec = codec }
+                if let pixelFormat { settings.pixelFormat = pixelFormat }
+                let codec = settings.codec
                 if transparent {
                     scene.canvas.background.alpha = 0
-                    if pixelFormat == nil, !output.lowercased().hasSuffix(".png") {
+                    if pixelFormat == nil, ext != "png" {
                         switch codec {
                         case "prores_ks", "prores": settings.pixelFormat = "yuva444p10le"
-                        case "libvpx-vp9": settings.pixelFormat = "yuva420p"
+                        case "libvpx-vp9", "gif", "apng", "libwebp_anim": break  // chosen by the extension above
                         default:
                             throw ReelError(.badArgument, "\(codec) cannot carry alpha",
-                                            detail: "use --codec prores_ks with a .mov, a .webm (VP9), or a PNG sequence")
+                                            detail: "use --codec prores_ks with a .mov, a .webm (VP9), .gif, .apng, .webp or a PNG sequence")
                         }
                     }
                 }
