@@ -162,7 +162,11 @@ public final class VideoEncoder: @unchecked Sendable {
             var options: OpaquePointer?
             defer { av_dict_free(&options) }
             if let preset = settings.preset, av_opt_find(context.pointee.priv_data, "preset", nil, 0, 0) != nil {
-                av_dict_set(&options, "preset", preset, 0)
+                // x264's names mean nothing to NVENC; its p1 (fastest) … p7 (best) stand in.
+                let nvencPresets = ["ultrafast": "p1", "superfast": "p1", "veryfast": "p2", "faster": "p3", "fast": "p3",
+                                    "medium": "p4", "slow": "p5", "slower": "p6", "veryslow": "p7"]
+                let name = settings.codec.hasSuffix("_nvenc") ? nvencPresets[preset] ?? preset : preset
+                av_dict_set(&options, "preset", name, 0)
             }
             if settings.codec == "prores_ks", let name = settings.pixelFormat, name.contains("444") {
                 av_dict_set(&options, "profile", "4444", 0)  // ProRes 4444, which carries alpha
@@ -170,6 +174,12 @@ public final class VideoEncoder: @unchecked Sendable {
             for (key, value) in settings.options.sorted(by: { $0.key < $1.key }) { av_dict_set(&options, key, value, 0) }
             if let crf = settings.crf, settings.bitrate == nil, av_opt_find(context.pointee.priv_data, "crf", nil, 0, 0) != nil {
                 av_dict_set(&options, "crf", String(crf), 0)
+            } else if let crf = settings.crf, settings.bitrate == nil, settings.options["cq"] == nil,
+                      av_opt_find(context.pointee.priv_data, "cq", nil, 0, 0) != nil {
+                // NVENC's constant-quality mode takes the CRF's place.
+                av_dict_set(&options, "rc", "vbr", 0)
+                av_dict_set(&options, "cq", String(crf), 0)
+                context.pointee.bit_rate = 0
             }
             try Self.check(avcodec_open2(context, encoder, &options), "open encoder \(settings.codec)")
             // Options left in the dictionary are ones the encoder does not have.

@@ -162,11 +162,11 @@ do {
         }
         let floor = median(floors)
         print("")
-        print("orbits → H.264 (libx264 veryfast, crf 20, yuv420p), 600 frames   seconds   ÷ floor  ÷ mgl pipe")
+        print("orbits → H.264 (libx264 veryfast, crf 20, yuv420p), 600 frames   seconds    fps   ÷ floor  ÷ mgl pipe")
         func line(_ name: String, _ values: [Double], pipe: Double?) -> String {
             let m = median(values)
             let p = pipe.map { String(format: "%.2f", m / $0) } ?? "—"
-            return name.padding(toLength: 66, withPad: " ", startingAt: 0) + String(format: "%7.2f   %6.2f   ", m, m / floor) + p
+            return name.padding(toLength: 66, withPad: " ", startingAt: 0) + String(format: "%7.2f  %5.1f   %6.2f   ", m, 600 / m, m / floor) + p
         }
         let pipe = pipes.isEmpty ? nil : median(pipes)
         print(line("floor: the same frames as YUV in memory, encoder alone", floors, pipe: pipe))
