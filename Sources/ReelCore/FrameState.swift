@@ -194,18 +194,22 @@ extension FrameState {
     /// canvas to the new size, so a half-size draft is the full frame made smaller, not cropped.
     public func resized(width newWidth: Int, height newHeight: Int) -> FrameState {
         guard newWidth != width || newHeight != height, width > 0, height > 0 else { return self }
-        let scale = Affine2D.scale(Vec2(Double(newWidth) / Double(width), Double(newHeight) / Double(height)))
         var copy = self
         copy.width = newWidth
         copy.height = newHeight
-        for index in copy.layers.indices {
-            copy.layers[index].transform = scale * copy.layers[index].transform
-            if var mask = copy.layers[index].mask {
-                for m in mask.source.indices { mask.source[m].transform = scale * mask.source[m].transform }
-                copy.layers[index].mask = mask
+        copy.transformRoot(by: .scale(Vec2(Double(newWidth) / Double(width), Double(newHeight) / Double(height))))
+        return copy
+    }
+
+    /// Puts `transform` over the whole layer tree (and mask sources, which live beside it).
+    public mutating func transformRoot(by transform: Affine2D) {
+        for index in layers.indices {
+            layers[index].transform = transform * layers[index].transform
+            if var mask = layers[index].mask {
+                for m in mask.source.indices { mask.source[m].transform = transform * mask.source[m].transform }
+                layers[index].mask = mask
             }
         }
-        return copy
     }
 }
 

@@ -13,21 +13,12 @@ public enum Timeline {
         let moment = Moment(time: time, frame: frame, fps: scene.canvas.fps,
                             canvasSize: Vec2(Double(scene.canvas.width), Double(scene.canvas.height)),
                             seed: scene.seed, plugins: plugins)
-        var layers = evaluate(scene.layers, at: moment)
-        if let camera = scene.camera {
-            // The camera is the root of the layer tree: one transform over everything.
-            let view = camera.view(at: time, canvas: scene.canvas)
-            for index in layers.indices {
-                layers[index].transform = view * layers[index].transform
-                if var mask = layers[index].mask {
-                    for m in mask.source.indices { mask.source[m].transform = view * mask.source[m].transform }
-                    layers[index].mask = mask
-                }
-            }
-        }
-        return FrameState(frame: frame, time: time, width: scene.canvas.width, height: scene.canvas.height,
-                          background: scene.canvas.background, samples: scene.canvas.samples,
-                          layers: layers, passes: scene.passes.map { resolve($0, at: time) })
+        var state = FrameState(frame: frame, time: time, width: scene.canvas.width, height: scene.canvas.height,
+                               background: scene.canvas.background, samples: scene.canvas.samples,
+                               layers: evaluate(scene.layers, at: moment), passes: scene.passes.map { resolve($0, at: time) })
+        // The camera is the root of the layer tree: one transform over everything.
+        if let camera = scene.camera { state.transformRoot(by: camera.view(at: time, canvas: scene.canvas)) }
+        return state
     }
 
     /// What evaluating one frame needs beside the scene.
