@@ -15,6 +15,6 @@ struct ReelCommand: ParsableCommand {
           reel doctor
         """,
         version: ReelVersion.string,
-        subcommands: [RenderCommand.self, StillCommand.self, ValidateCommand.self, InfoCommand.self, SchemaCommand.self, DoctorCommand.self]
+        subcommands: [RenderCommand.self, StillCommand.self, ValidateCommand.self, InfoCommand.self, SchemaCommand.self, PluginsCommand.self, DoctorCommand.self]
     )
 }

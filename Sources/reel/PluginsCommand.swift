@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Reel
+import ReelCore
+
+struct PluginsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plugins",
+        abstract: "List the plugins this reel has and what they add; describe one contribution.",
+        discussion: """
+        A scene names a contribution by its qualified name (motion.orbit) or, when only one plugin offers it, its bare name (orbit).
+
+        Examples:
+          reel plugins
+          reel plugins describe orbit
+          reel plugins --json
+        """,
+        subcommands: [List.self, Describe.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Every plugin with its contributions (the default).")
+
+        @Flag(help: "Print JSON: plugins with name, version and contributions (name, kind, summary, parameters).")
+        var json = false
+
+        func run() throws {
+            let registry = PluginRegistry.standard
+            if json {
+                print(JSONValue.array(registry.plugins.map { plugin in
+                    .object([("name", .string(plugin.name)), ("version", .string(plugin.version)),
+                             ("contributions", .array(plugin.contributions.map { describe($0.descriptor) }))])
+                }).serialized(pretty: true))
+                return
+            }
+            for plugin in registry.plugins {
+                print("\(plugin.name) \(plugin.version)")
+                for descriptor in plugin.contributions.map(\.descriptor) {
+                    print("  " + descriptor.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
+                          + descriptor.qualifiedName.padding(toLength: 22, withPad: " ", startingAt: 0) + descriptor.summary)
+                }
+            }
+            print("\n`reel plugins describe NAME` prints a contribution's parameters and an example.")
+        }
+    }
+
+    struct Describe: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "describe", abstract: "A contribution's parameters and an example of its use.")
+
+        @Argument(help: ArgumentHelp("A qualified (motion.orbit) or bare (orbit) name.", valueName: "name"))
+        var name: String
+
+        @Flag(help: "Print JSON: name, kind, summary and parameters.")
+        var json = false
+
+        func run() throws {
+            try reportingErrors {
+                let descriptor = try Self.find(name)
+                if json {
+                    print(describe(descriptor).serialized(pretty: true))
+                    return
+                }
+                print("\(descriptor.qualifiedName) (\(descriptor.kind.rawValue)): \(descriptor.summary)\n")
+                let rows = descriptor.parameters.map { p -> [String] in
+                    let range = [p.minimum.map { "≥ \($0.clean)" }, p.maximum.map { "≤ \($0.clean)" }].compactMap { $0 }.joined(separator: ", ")
+                    return [p.name, p.type.rawValue, p.defaultValue, range, p.doc]
+                }
+                let header = ["parameter", "type", "default", "range", "meaning"]
+                let widths = (0..<4).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+                for row in [header] + rows {
+                    print("  " + (0..<4).map { row[$0].padding(toLength: widths[$0] + 2, withPad: " ", startingAt: 0) }.joined() + row[4])
+                }
+                let key = descriptor.kind == .animation ? "animate" : (descriptor.kind == .pass ? "passes" : "shader")
+                let values = descriptor.parameters.map { "\($0.name): \($0.defaultValue)" }.joined(separator: ", ")
+                print("\nExample (the defaults):\n  \(key): [{ \(descriptor.name): { \(values) } }]")
+            }
+        }
+
+        static func find(_ name: String) throws -> ContributionDescriptor {
+            let catalog = PluginRegistry.standard.catalog
+            let all = catalog.contributions
+            if let exact = all.first(where: { $0.qualifiedName == name }) { return exact }
+            let bare = all.filter { $0.name == name }
+            if bare.count == 1 { return bare[0] }
+            if bare.count > 1 {
+                throw ReelError(.badArgument, "'\(name)' is offered by several plugins", detail: "name one of: " + bare.map(\.qualifiedName).joined(separator: ", "))
+            }
+            let suggestion = nearestName(to: name, in: all.map(\.qualifiedName) + all.map(\.name)).map { "did you mean \"\($0)\"? " } ?? ""
+            throw ReelError(.badArgument, "no plugin contribution is named '\(name)'", detail: suggestion + "`reel plugins` lists them")
+        }
+    }
+}
+
+/// A contribution as JSON, for `reel plugins --json` and `describe --json`.
+private func describe(_ d: ContributionDescriptor) -> JSONValue {
+    .object([("name", .string(d.qualifiedName)), ("kind", .string(d.kind.rawValue)), ("summary", .string(d.summary)),
+             ("parameters", .array(d.parameters.map { p in
+                 var fields: [(String, JSONValue)] = [("name", .string(p.name)), ("type", .string(p.type.rawValue)),
+                                                      ("default", .string(p.defaultValue)), ("doc", .string(p.doc))]
+                 if let minimum = p.minimum { fields.append(("minimum", .number(minimum))) }
+                 if let maximum = p.maximum { fields.append(("maximum", .number(maximum))) }
+                 return .object(fields)
+             }))])
+}
