@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "Reel", dependencies: ["ReelCore", "ReelGL", "ReelMedia", "Motion"]),
 
         // MARK: - First-party plugins (the same API a third-party plugin uses)
-        .target(name: "Motion", dependencies: ["ReelCore"], path: "Plugins/Motion"),
+        .target(name: "Motion", dependencies: ["ReelCore"], path: "Plugins/Motion", exclude: ["README.md"]),
         .executableTarget(name: "reel-bench", dependencies: ["Reel", "CFFmpeg"]),
         .executableTarget(
             name: "reel",

@@ -112,9 +112,9 @@ public enum PNGCodec {
 
 /// PNG's per-row filters (the "adaptive filtering" method 0 of the specification): each row
 /// gets a filter-type byte, then its bytes as differences from neighbours.
-public enum PNGFilter {
+enum PNGFilter {
     /// The filtered stream of `image` with `channels` (4: RGBA, 3: RGB, alpha dropped).
-    public static func rows(_ image: RGBAImage, channels: Int, filter: PNGSettings.Filter) -> [UInt8] {
+    static func rows(_ image: RGBAImage, channels: Int, filter: PNGSettings.Filter) -> [UInt8] {
         let width = image.width, height = image.height, rowBytes = width * channels
         let total = (rowBytes + 1) * height
         return [UInt8](unsafeUninitializedCapacity: total) { out, count in
@@ -134,10 +134,12 @@ public enum PNGFilter {
                         }
                     }
                 }
+                // One scratch row for the adaptive choice, reused for every row.
+                var scratch = [UInt8](repeating: 0, count: filter == .adaptive ? rowBytes : 0)
                 for y in stride(from: height - 1, through: 0, by: -1) {
                     let row = dst + y * (rowBytes + 1)
                     let above: UnsafeMutablePointer<UInt8>? = y > 0 ? dst + (y - 1) * (rowBytes + 1) + 1 : nil
-                    let kind = filter == .adaptive ? choose(row + 1, above, rowBytes, channels) : filter
+                    let kind = filter == .adaptive ? choose(row + 1, above, rowBytes, channels, scratch: &scratch) : filter
                     apply(kind, row + 1, above, rowBytes, channels)
                     row.pointee = kind.typeByte
                 }
@@ -147,9 +149,9 @@ public enum PNGFilter {
     }
 
     /// libpng's heuristic: the filter whose output has the smallest sum of absolute values.
-    private static func choose(_ row: UnsafeMutablePointer<UInt8>, _ above: UnsafeMutablePointer<UInt8>?, _ n: Int, _ bpp: Int) -> PNGSettings.Filter {
+    private static func choose(_ row: UnsafeMutablePointer<UInt8>, _ above: UnsafeMutablePointer<UInt8>?, _ n: Int, _ bpp: Int,
+                               scratch: inout [UInt8]) -> PNGSettings.Filter {
         var best = PNGSettings.Filter.none, bestCost = Int.max
-        var scratch = [UInt8](repeating: 0, count: n)
         for kind in [PNGSettings.Filter.none, .sub, .up, .paeth] {
             scratch.withUnsafeMutableBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }

@@ -81,14 +81,4 @@ enum PNGBench {
         try drain()
         return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, bytes)
     }
-
-    /// Encoding seconds and total bytes of each filter choice on `frames`, one thread.
-    static func filters(_ frames: [RGBAImage], level: Int) throws -> [(PNGSettings.Filter, Double, Int)] {
-        try PNGSettings.Filter.allCases.map { filter in
-            let start = DispatchTime.now().uptimeNanoseconds
-            var bytes = 0
-            for frame in frames { bytes += try PNGCodec.encode(frame, settings: PNGSettings(compressionLevel: level, alpha: false, filter: filter)).count }
-            return (filter, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, bytes)
-        }
-    }
 }
