@@ -63,8 +63,10 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        // Shared by the test targets: the GL fixture and golden-image comparison.
+        .target(name: "ReelTestSupport", dependencies: ["ReelGL", "ReelMedia"], path: "Tests/Support"),
         .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "ReelGLTests", dependencies: ["ReelGL", "ReelMedia"], exclude: ["Golden"]),
+        .testTarget(name: "ReelGLTests", dependencies: ["ReelGL", "ReelMedia", "ReelTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"], exclude: ["Fixtures"]),
         .testTarget(name: "MotionTests", dependencies: ["Motion"]),
         .testTarget(name: "ReelTests", dependencies: ["Reel", "ReelMedia"]),

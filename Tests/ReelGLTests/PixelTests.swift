@@ -1,4 +1,5 @@
 import CEGL
+import ReelTestSupport
 import Testing
 import ReelCore
 @testable import ReelGL

@@ -2,29 +2,30 @@ import Foundation
 import ReelCore
 import ReelMedia
 import Testing
-@testable import ReelGL
+import ReelGL
 
 /// Compares rendered pictures with committed references by tolerance (largest channel
 /// difference and PSNR), never byte equality, so driver rounding does not fail a test.
+/// Each test target keeps its references in its own `Golden/` folder and passes its
+/// `#filePath` so they are found there.
 ///
 /// `REEL_RECORD_GOLDEN=1 swift test --filter Golden` rewrites the references. On a mismatch
 /// the actual picture and an amplified difference picture are written next to each other
 /// under `.build/golden-failures/`, and the failure names them.
-enum GoldenImage {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+public enum GoldenImage {
     static let failures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/golden-failures")
-    static var recording: Bool { ProcessInfo.processInfo.environment["REEL_RECORD_GOLDEN"] == "1" }
+    public static var recording: Bool { ProcessInfo.processInfo.environment["REEL_RECORD_GOLDEN"] == "1" }
 
-    struct Difference {
-        var maxChannel: Int
-        var psnr: Double
-        var differingPixels: Int
+    public struct Difference: Sendable {
+        public var maxChannel: Int
+        public var psnr: Double
+        public var differingPixels: Int
     }
 
     /// Largest per-channel difference, PSNR over all channels (infinite when equal) and the
     /// number of pixels that differ at all.
-    static func compare(_ a: RGBAImage, _ b: RGBAImage) -> Difference {
+    public static func compare(_ a: RGBAImage, _ b: RGBAImage) -> Difference {
         precondition(a.width == b.width && a.height == b.height)
         var maxChannel = 0, squared = 0.0, differing = 0
         for i in stride(from: 0, to: a.pixels.count, by: 4) {
@@ -42,7 +43,7 @@ enum GoldenImage {
     }
 
     /// The difference ×4 over mid-grey: where the pictures agree it is flat grey.
-    static func differencePicture(_ a: RGBAImage, _ b: RGBAImage) -> RGBAImage {
+    public static func differencePicture(_ a: RGBAImage, _ b: RGBAImage) -> RGBAImage {
         var pixels = [UInt8](repeating: 255, count: a.pixels.count)
         for i in stride(from: 0, to: a.pixels.count, by: 4) {
             for c in 0..<3 {
@@ -53,9 +54,12 @@ enum GoldenImage {
         return RGBAImage(width: a.width, height: a.height, pixels: pixels, isPremultiplied: false)
     }
 
-    static func check(_ actual: RGBAImage, named name: String, maxChannel: Int = 24, minimumPSNR: Double = 38,
-                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// Compares `actual` with `Golden/<name>.png` beside the test file `testFile` (pass
+    /// `#filePath`), or records it when `REEL_RECORD_GOLDEN=1`.
+    public static func check(_ actual: RGBAImage, named name: String, maxChannel: Int = 24, minimumPSNR: Double = 38,
+                             testFile: String = #filePath, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let straight = actual.unpremultiplied()
+        let folder = URL(fileURLWithPath: testFile).deletingLastPathComponent().appendingPathComponent("Golden")
         let reference = folder.appendingPathComponent(name + ".png")
         if recording {
             try PNGCodec.encode(straight).write(to: reference)
@@ -92,23 +96,3 @@ enum GoldenImage {
         return folder.path
     }
 }
-
-/// Renders frame `frame` of a small scene given as YAML layers on a 160×120 canvas.
-func renderScene(_ layers: String, size: (Int, Int) = (160, 120), background: String = "#202028", samples: Int = 4,
-                 frame: Int = 0) throws -> (RGBAImage, Set<String>) {
-    let scene = try SceneDecoder().decode("""
-    reel: 1
-    canvas: { size: [\(size.0), \(size.1)], fps: 10, duration: 2s, background: "\(background)", samples: \(samples) }
-    layers:
-    \(layers)
-    """)
-    let state = Timeline.evaluate(scene, frame: frame)
-    return try withGL { context in
-        let renderer = try FrameRenderer(context: context, text: sharedShaper)
-        defer { renderer.release() }
-        return (try renderer.render(state), renderer.skippedFeatures)
-    }
-}
-
-/// One shaper for all tests: fonts are opened once.
-let sharedShaper = FontShaper()

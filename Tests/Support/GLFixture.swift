@@ -1,11 +1,11 @@
 import CEGL
 import Testing
-@testable import ReelGL
+import ReelGL
 
 /// Runs `body` on a fresh headless context and fails if GL reports an error before or
 /// after it (ModernGL's fixture: a test that leaves GL dirty fails, and so does one that
 /// inherited dirt). The context is closed afterwards.
-func withGL<T>(sourceLocation: SourceLocation = #_sourceLocation, _ body: (GLContext) throws -> T) throws -> T {
+public func withGL<T>(sourceLocation: SourceLocation = #_sourceLocation, _ body: (GLContext) throws -> T) throws -> T {
     let gl = try HeadlessGL.open(device: .automatic, label: "reel.test")
     defer { gl.close() }
     return try gl.sync { context in
