@@ -6,7 +6,7 @@ import Synchronization
 /// Reads a scene's assets from disk by the paths the scene resolved against its folder:
 /// PNG through libpng, other pictures (JPEG, WebP, …) and video clips through FFmpeg.
 /// Video decoders stay open between frames, so consecutive frames decode forward.
-public final class MediaAssetLoader: AssetLoader, @unchecked Sendable {
+public final class MediaAssetLoader: AssetDataLoader, @unchecked Sendable {
     private let paths: [String: String]
     private let decoders = Mutex<[String: MediaDecoder]>([:])
 
@@ -52,6 +52,15 @@ public final class MediaAssetLoader: AssetLoader, @unchecked Sendable {
             } catch let error as ReelError {
                 throw ReelError(.videoAsset, "video asset '\(name)' (\(path)): \(error.message)")
             }
+        }
+    }
+
+    public func data(named name: String) throws -> [UInt8] {
+        let path = try path(name, code: .assetData)
+        do {
+            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw ReelError(.assetData, "cannot read asset '\(name)' (\(path)): \(error.localizedDescription)")
         }
     }
 }

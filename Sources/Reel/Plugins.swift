@@ -1,4 +1,5 @@
 import Motion
+import PostFX
 import ReelCore
 
 extension PluginRegistry {
@@ -12,6 +13,6 @@ extension PluginRegistry {
         }
     }()
 
-    /// Reel's own plugins: `motion`.
-    public static var firstPartyPlugins: [any ReelPlugin] { [MotionPlugin()] }
+    /// Reel's own plugins: `motion` and `postfx`.
+    public static var firstPartyPlugins: [any ReelPlugin] { [MotionPlugin(), PostFXPlugin()] }
 }

@@ -20,4 +20,15 @@ extension AssetLoader {
 extension ReelError.Code {
     /// An image asset could not be read or decoded.
     public static let imageAsset = Self("E-MEDIA-IMAGE")
+    /// A data asset (a LUT, a shader's file) could not be read.
+    public static let assetData = Self("E-ASSET-READ")
+}
+
+/// Raw asset bytes, for plugins that read files other than pictures (a `.cube` LUT, an
+/// ISF shader's imported image list). Separate from `AssetLoader` so existing loaders need
+/// not change; the engine's loader provides both.
+public protocol AssetDataLoader: AssetLoader {
+    /// The bytes of asset `name`.
+    /// - Throws: `ReelError` naming the asset and its file when it cannot be read.
+    func data(named name: String) throws -> [UInt8]
 }

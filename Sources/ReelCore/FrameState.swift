@@ -15,6 +15,12 @@ public struct FrameState: Sendable {
     public var layers: [LayerState]
     /// Post passes over the whole frame.
     public var passes: [ResolvedPluginUse]
+    /// The scene's frame rate and seed, for passes drawn with the frame.
+    public var fps: Double = 30
+    public var seed: UInt64 = 0
+    /// Output pixels per scene unit: 1, or the factor of `resized` (`--scale`). Passes
+    /// multiply lengths in scene units by it.
+    public var pixelScale: Double = 1
 
     public init(frame: Int, time: Double, width: Int, height: Int, background: Color, samples: Int,
                 layers: [LayerState], passes: [ResolvedPluginUse] = []) {
@@ -197,7 +203,9 @@ extension FrameState {
         var copy = self
         copy.width = newWidth
         copy.height = newHeight
-        copy.transformRoot(by: .scale(Vec2(Double(newWidth) / Double(width), Double(newHeight) / Double(height))))
+        let factor = Vec2(Double(newWidth) / Double(width), Double(newHeight) / Double(height))
+        copy.transformRoot(by: .scale(factor))
+        copy.pixelScale *= (factor.x * factor.y).squareRoot()
         return copy
     }
 

@@ -16,6 +16,7 @@ public enum Timeline {
         var state = FrameState(frame: frame, time: time, width: scene.canvas.width, height: scene.canvas.height,
                                background: scene.canvas.background, samples: scene.canvas.samples,
                                layers: evaluate(scene.layers, at: moment), passes: scene.passes.map { resolve($0, at: time) })
+        (state.fps, state.seed) = (scene.canvas.fps, scene.seed)
         // The camera is the root of the layer tree: one transform over everything.
         if let camera = scene.camera { state.transformRoot(by: camera.view(at: time, canvas: scene.canvas)) }
         return state

@@ -5,6 +5,8 @@ import ReelCore
 public final class FrameRenderer {
     private let context: GLContext
     private let painter: LayerPainter
+    private let passes: PassGL
+    private let chain: PassChain
     private var yuv: YUVConverter?
     private var target: FrameTarget?
 
@@ -12,15 +14,20 @@ public final class FrameRenderer {
     ///   - assets: supplies pictures for image layers; without one, a frame with an image
     ///     layer fails with `E-MEDIA-IMAGE`.
     ///   - text: lays out text layers; without one, a frame with text fails with `E-TEXT-FONT`.
+    ///   - plugins: post passes, layer effects and shader layers are looked up here; uses it
+    ///     lacks are skipped and reported in `skippedFeatures`.
     /// - Throws: `E-GL-SHADER` when the driver rejects Reel's shaders.
-    public init(context: GLContext, assets: AssetLoader? = nil, text: TextShaper? = nil) throws {
+    public init(context: GLContext, assets: AssetLoader? = nil, text: TextShaper? = nil, plugins: PluginRegistry = .empty) throws {
         self.context = context
-        painter = try LayerPainter(context: context, assets: assets, shaper: text)
+        passes = try PassGL(context: context)
+        chain = PassChain(plugins: plugins, gl: passes, assets: assets)
+        painter = try LayerPainter(context: context, assets: assets, shaper: text, chain: chain)
     }
 
-    /// Features met in rendered frames that this renderer does not draw yet, e.g.
-    /// "text layers". Callers report them rather than let them vanish silently.
-    public var skippedFeatures: Set<String> { painter.skipped }
+    /// Features met in rendered frames that this renderer does not draw, e.g. a pass whose
+    /// plugin is not loaded. Callers report them rather than let them vanish silently.
+    public var skippedFeatures: Set<String> { painter.skipped.union(passSkips) }
+    private var passSkips: Set<String> = []
 
     /// Draws `state` and returns its pixels (premultiplied RGBA, rows top to bottom).
     public func render(_ state: FrameState) throws -> RGBAImage {
@@ -32,23 +39,35 @@ public final class FrameRenderer {
     /// Draws `state` and reads it into `pixels` (premultiplied RGBA, rows top to bottom),
     /// reusing the array's storage from frame to frame.
     public func render(_ state: FrameState, into pixels: inout [UInt8]) throws {
-        let target = try target(width: state.width, height: state.height, samples: state.samples)
-        try target.withPass(clear: state.background) {
-            try painter.paint(state, into: target)
-        }
+        let target = try draw(state)
         try target.readPixels(into: &pixels)
     }
 
     /// Draws `state`, converts it to BT.709 limited-range YUV 4:2:0 on the GPU and reads the
     /// planes into `planes` (storage reused from frame to frame).
     public func renderYUV(_ state: FrameState, into planes: inout YUVPlanes) throws {
-        let target = try target(width: state.width, height: state.height, samples: state.samples)
-        try target.withPass(clear: state.background) {
-            try painter.paint(state, into: target)
-        }
+        let target = try draw(state)
         let converter = try yuv ?? YUVConverter(context: context)
         yuv = converter
         try converter.convert(target.texture, width: state.width, height: state.height, into: &planes)
+    }
+
+    /// Paints the layers, then runs the scene's passes and leaves the result in the target's
+    /// resolved texture, where readback and colour conversion find it.
+    private func draw(_ state: FrameState) throws -> FrameTarget {
+        let target = try target(width: state.width, height: state.height, samples: state.samples)
+        defer { passes.endFrame() }
+        try target.withPass(clear: state.background) {
+            try painter.paint(state, into: target)
+        }
+        guard !state.passes.isEmpty else { return target }
+        let site = PassChain.Site(state: state, key: "passes", width: state.width, height: state.height)
+        let frame = PassImage(target.texture)
+        let result = try chain.run(state.passes, at: site, source: { frame }, skipped: &passSkips)
+        if result.texture !== target.texture {
+            try passes.copy(result, into: target.resolveFramebuffer, width: state.width, height: state.height)
+        }
+        return target
     }
 
     private func target(width: Int, height: Int, samples: Int) throws -> FrameTarget {
@@ -67,6 +86,7 @@ public final class FrameRenderer {
         target?.release()
         target = nil
         painter.release()
+        passes.release()
         yuv?.releaseAll()
         yuv = nil
     }

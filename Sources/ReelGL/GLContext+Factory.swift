@@ -96,16 +96,18 @@ extension GLContext {
         return vao
     }
 
-    /// An RGBA8 texture with linear filtering and clamped edges, optionally filled with
-    /// tightly packed RGBA rows.
-    public func makeTexture(label: String, width: Int, height: Int, pixels: UnsafeRawBufferPointer? = nil) throws -> GLTexture {
+    /// A texture with linear filtering and clamped edges, RGBA8 unless `format` says
+    /// otherwise, optionally filled with tightly packed RGBA8 rows.
+    public func makeTexture(label: String, width: Int, height: Int, format: TextureFormat = .rgba8,
+                            pixels: UnsafeRawBufferPointer? = nil) throws -> GLTexture {
         assertOnThread()
         try checkSize(width, height, limit: info.maxTextureSize, what: "texture '\(label)'")
+        precondition(pixels == nil || format == .rgba8, "only RGBA8 textures are filled on creation")
         var name: GLuint = 0
         glGenTextures(1, &name)
         let texture = GLTexture(name: name, label: label, width: width, height: height, context: self)
         glBindTexture(GLenum(GL_TEXTURE_2D), name)
-        glTexStorage2D(GLenum(GL_TEXTURE_2D), 1, GLenum(GL_RGBA8), GLsizei(width), GLsizei(height))
+        glTexStorage2D(GLenum(GL_TEXTURE_2D), 1, format == .rgba8 ? GLenum(GL_RGBA8) : GLenum(GL_RGBA16F), GLsizei(width), GLsizei(height))
         if let pixels {
             precondition(pixels.count >= width * height * 4, "texture data is smaller than the texture")
             glPixelStorei(GLenum(GL_UNPACK_ALIGNMENT), 1)
@@ -239,4 +241,13 @@ extension GLContext {
             throw ReelError(.glError, "\(what) cannot be \(width)×\(height): this GL allows 1…\(limit) pixels a side")
         }
     }
+}
+
+/// Storage of a texture drawn into.
+public enum TextureFormat: Sendable {
+    /// 8 bits a channel: frames, layers and most passes.
+    case rgba8
+    /// Half floats: intermediate buffers that hold values outside 0…1 or need more
+    /// precision (ISF `FLOAT` targets). Drawing into it needs `EXT_color_buffer_float`.
+    case rgba16f
 }

@@ -13,6 +13,8 @@ final class LayerPainter {
     private let pool: TargetPool
     private let assets: AssetLoader?
     private let shaper: TextShaper?
+    private let chain: PassChain
+    private var state: FrameState?
     private var textures: [String: GLTexture] = [:]
     private var batch: [ShapeItem] = []
     private var canvas = (0, 0)
@@ -23,10 +25,11 @@ final class LayerPainter {
     /// Chord tolerance for curves, in pixels.
     static let tolerance = 0.2
 
-    init(context: GLContext, assets: AssetLoader?, shaper: TextShaper?) throws {
+    init(context: GLContext, assets: AssetLoader?, shaper: TextShaper?, chain: PassChain) throws {
         self.context = context
         self.assets = assets
         self.shaper = shaper
+        self.chain = chain
         shapes = try ShapeRenderer(context: context)
         paths = try PathRenderer(context: context)
         compositor = try Compositor(context: context)
@@ -37,14 +40,14 @@ final class LayerPainter {
     func paint(_ state: FrameState, into target: FrameTarget) throws {
         canvas = (state.width, state.height)
         samples = target.samples
+        self.state = state
+        defer { self.state = nil }
         try paint(state.layers, into: target, transform: .identity)
-        if !state.passes.isEmpty { skipped.insert("post passes") }
     }
 
     private func paint(_ layers: [LayerState], into target: FrameTarget, transform parent: Affine2D) throws {
         for layer in layers {
             let transform = parent * layer.transform
-            if !layer.effects.isEmpty { skipped.insert("layer effects") }
             for use in layer.animate { skipped.insert("animation pass \(use.name) (its plugin is not loaded)") }
             if needsIsolation(layer) {
                 flush()
@@ -68,6 +71,10 @@ final class LayerPainter {
             if case let .video(video) = layer.content {
                 let texture = try videoTexture(video, layer: layer.id)
                 drawPicture(texture, box: video.size, fit: video.fit, opacity: layer.opacity, transform: transform)
+                continue
+            }
+            if case let .shader(use, size) = layer.content {
+                try drawShaderLayer(layer, use: use, size: size, transform: transform)
                 continue
             }
             try target.ensureStencil()
@@ -178,7 +185,7 @@ final class LayerPainter {
     /// Layers whose parts must not show through each other, or that combine with the
     /// backdrop in other ways than normal blending.
     private func needsIsolation(_ layer: LayerState) -> Bool {
-        if layer.blend != .normal || layer.mask != nil { return true }
+        if layer.blend != .normal || layer.mask != nil || !layer.effects.isEmpty { return true }
         if case .group = layer.content { return layer.opacity < 1 }
         return layer.opacity < 1 && layer.fill != nil && layer.stroke != nil
     }
@@ -191,8 +198,12 @@ final class LayerPainter {
         plain.opacity = 1
         plain.blend = .normal
         plain.mask = nil
+        plain.effects = []
         try paint([plain], into: layerTarget, transform: parent)
         try layerTarget.end()
+        var parts: [FrameTarget] = []
+        defer { for part in parts { pool.recycle(part) } }
+        let picture = try applyEffects(layer, picture: layerTarget.texture, parent: parent, parts: &parts)
 
         var maskTarget: FrameTarget?
         if let mask = layer.mask {
@@ -220,9 +231,62 @@ final class LayerPainter {
         }
         defer { if let copy { pool.recycle(copy) } }
         target.bindForDrawing()
-        compositor.composite(layerTarget.texture, backdrop: backdrop, mask: maskTarget?.texture,
+        compositor.composite(picture, backdrop: backdrop, mask: maskTarget?.texture,
                              maskMode: layer.mask?.mode ?? .alpha, invert: layer.mask?.invert ?? false,
                              opacity: layer.opacity, blend: layer.blend, size: (target.width, target.height))
+    }
+
+    // MARK: - Effects and shader layers
+
+    /// Runs a layer's `effects` over its isolated picture. A group's children are the parts a
+    /// pass may read (a transition between two of them), each drawn alone when asked for.
+    private func applyEffects(_ layer: LayerState, picture: GLTexture, parent: Affine2D,
+                              parts: inout [FrameTarget]) throws -> GLTexture {
+        guard !layer.effects.isEmpty, let state else { return picture }
+        var children: [LayerState] = []
+        if case let .group(list) = layer.content { children = list }
+        let groupTransform = parent * layer.transform
+        var drawnParts: [FrameTarget] = []
+        var site = PassChain.Site(state: state, key: "layer:\(layer.id).effects", width: canvas.0, height: canvas.1)
+        site.partCount = children.count
+        site.part = { [unowned self] index in
+            let target = try pool.acquire(width: canvas.0, height: canvas.1, samples: samples)
+            drawnParts.append(target)
+            target.begin(clear: .transparent)
+            try paint([children[index]], into: target, transform: groupTransform)
+            try target.end()
+            return PassImage(target.texture)
+        }
+        let result = try chain.run(layer.effects, at: site, source: { PassImage(picture) }, skipped: &skipped)
+        parts += drawnParts
+        return result.texture
+    }
+
+    /// A `shader:` layer: the shader draws the layer's box at its on-screen size, and the
+    /// picture is placed like an image.
+    private func drawShaderLayer(_ layer: LayerState, use: ResolvedPluginUse, size: Vec2, transform: Affine2D) throws {
+        guard let shader = chain.plugins.contribution(use.name, kind: .layer) as? any LayerShader, let state else {
+            skipped.insert("shader layer \(use.name) (its plugin is not loaded)")
+            return
+        }
+        let box = size.x > 0 && size.y > 0 ? size : Vec2(Double(canvas.0), Double(canvas.1)) * (1 / state.pixelScale)
+        let scale = max(abs(transform.determinant).squareRoot(), 1e-6)
+        let limit = Double(max(canvas.0, canvas.1) * 2)
+        let width = Int(min(max((box.x * scale).rounded(), 1), limit)), height = Int(min(max((box.y * scale).rounded(), 1), limit))
+        let input = PassInput(frame: state.frame, time: state.time, fps: state.fps, width: width, height: height, pixelScale: scale,
+                              seed: state.seed, useKey: "layer:\(layer.id)", parameters: use.parameters, assets: assets,
+                              source: { [chain] in
+                                  let blank = try chain.gl.target(width: width, height: height)
+                                  chain.gl.clear(blank)
+                                  return blank.image
+                              })
+        let picture: PassImage
+        do {
+            picture = try shader.draw(input, gl: chain.gl)
+        } catch let error as ReelError {
+            throw ReelError(error.code, "layer '\(layer.id)' (\(use.name)): \(error.message)", detail: error.detail)
+        }
+        drawPicture(picture.texture, box: box, fit: .stretch, opacity: layer.opacity, transform: transform)
     }
 
     // MARK: - Shapes

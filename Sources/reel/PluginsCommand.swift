@@ -34,11 +34,12 @@ struct PluginsCommand: ParsableCommand {
                 }).serialized(pretty: true))
                 return
             }
+            let width = registry.plugins.flatMap { $0.contributions.map(\.descriptor.qualifiedName.count) }.max() ?? 0
             for plugin in registry.plugins {
                 print("\(plugin.name) \(plugin.version)")
                 for descriptor in plugin.contributions.map(\.descriptor) {
                     print("  " + descriptor.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
-                          + descriptor.qualifiedName.padding(toLength: 22, withPad: " ", startingAt: 0) + descriptor.summary)
+                          + descriptor.qualifiedName.padding(toLength: width + 2, withPad: " ", startingAt: 0) + descriptor.summary)
                 }
             }
             print("\n`reel plugins describe NAME` prints a contribution's parameters and an example.")
