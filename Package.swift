@@ -52,11 +52,12 @@ let package = Package(
         ),
         .target(name: "ReelGL", dependencies: ["ReelCore", "CEGL"]),
         .target(name: "ReelMedia", dependencies: ["ReelCore", "CPNG", "CDeflate", "CText", "CFFmpeg"]),
-        .target(name: "Reel", dependencies: ["ReelCore", "ReelGL", "ReelMedia", "Motion", "PostFX"]),
+        .target(name: "Reel", dependencies: ["ReelCore", "ReelGL", "ReelMedia", "Motion", "PostFX", "Shaders"]),
 
         // MARK: - First-party plugins (the same API a third-party plugin uses)
         .target(name: "Motion", dependencies: ["ReelCore"], path: "Plugins/Motion", exclude: ["README.md"]),
         .target(name: "PostFX", dependencies: ["ReelCore", "ReelGL"], path: "Plugins/PostFX", exclude: ["README.md"]),
+        .target(name: "Shaders", dependencies: ["ReelCore", "ReelGL"], path: "Plugins/Shaders", exclude: ["README.md"]),
         .executableTarget(name: "reel-bench", dependencies: ["Reel", "CFFmpeg"]),
         .executableTarget(
             name: "reel",
@@ -70,6 +71,8 @@ let package = Package(
         .testTarget(name: "ReelGLTests", dependencies: ["ReelGL", "ReelMedia", "ReelTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"], exclude: ["Fixtures"]),
         .testTarget(name: "MotionTests", dependencies: ["Motion"]),
+        .testTarget(name: "ShadersTests", dependencies: ["Shaders", "Reel", "ReelMedia", "ReelGL", "ReelTestSupport"],
+                    exclude: ["Golden", "ISF"]),
         .testTarget(name: "PostFXTests", dependencies: ["PostFX", "Reel", "ReelMedia", "ReelGL", "ReelTestSupport"], exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "ReelTests", dependencies: ["Reel", "ReelMedia"]),
         .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"], exclude: ["Support", "Corpus"]),

@@ -268,7 +268,7 @@ public struct RenderJob: Sendable {
             }.start()
             do {
                 try gl.sync { context in
-                    let renderer = try FrameRenderer(context: context, assets: MediaAssetLoader(scene: scene), text: FontShaper(), plugins: plugins)
+                    let renderer = try SceneRenderer.make(scene, plugins: plugins, context: context, first: frames.lowerBound, size: size)
                     defer { renderer.release() }
                     var planes = YUVPlanes()
                     while let state = states.take() {
@@ -306,7 +306,7 @@ public struct RenderJob: Sendable {
     private func clipPalette(gl: HeadlessGL, cancel: CancellationFlag) throws -> Palette {
         let size = outputSize
         return try gl.sync { context in
-            let renderer = try FrameRenderer(context: context, assets: MediaAssetLoader(scene: scene), text: FontShaper(), plugins: plugins)
+            let renderer = try SceneRenderer.make(scene, plugins: plugins, context: context, first: frames.lowerBound, size: size)
             defer { renderer.release() }
             var builder = PaletteBuilder()
             for frame in frames {
@@ -355,7 +355,7 @@ public struct RenderJob: Sendable {
         }
         do {
             try gl.sync { context in
-                let renderer = try FrameRenderer(context: context, assets: MediaAssetLoader(scene: scene), text: FontShaper(), plugins: plugins)
+                let renderer = try SceneRenderer.make(scene, plugins: plugins, context: context, first: frames.lowerBound, size: outputSize)
                 defer { renderer.release() }
                 while let state = states.take() {
                     if cancel.isCancelled { break }

@@ -36,7 +36,7 @@ public enum Still {
     public static func render(_ scene: Scene, frame: Int, gl: HeadlessGL, plugins: PluginRegistry = .standard) throws -> Output {
         let state = Timeline.evaluate(scene, frame: frame, plugins: plugins)
         return try gl.sync { context in
-            let renderer = try FrameRenderer(context: context, assets: MediaAssetLoader(scene: scene), text: FontShaper(), plugins: plugins)
+            let renderer = try SceneRenderer.make(scene, plugins: plugins, context: context, first: frame)
             defer { renderer.release() }
             let image = try renderer.render(state)
             return Output(image: image, skippedFeatures: renderer.skippedFeatures.sorted())

@@ -21,6 +21,8 @@ public struct Scene: Sendable {
     public var camera: Camera?
     /// The file the scene came from, for messages; nil when decoded from memory.
     public var sourcePath: String?
+    /// Shader files named under `shaders:`, with their source.
+    public var shaders: [ShaderFile] = []
 
     public init(format: Int = 1, canvas: Canvas, seed: UInt64 = 0, parameters: [ParameterDeclaration] = [],
                 assets: [Asset] = [], layers: [Layer], passes: [PluginUse] = [], camera: Camera? = nil, sourcePath: String? = nil) {

@@ -12,12 +12,15 @@ public struct SceneDecoder: Sendable {
     public var catalog: PluginCatalog
     /// Parameter overrides (`--set name=value`), checked against the declared types.
     public var overrides: [String: String]
+    /// Reads the shader files under `shaders:`; without one such scenes are refused.
+    public var shaderReader: (any ShaderFileReader)?
     /// Whether `load` reports asset files that do not exist. The default is true; workers
     /// that receive assets by hash turn it off.
     public var checkAssets: Bool
 
     public init(limits: SceneLimits = SceneLimits(), catalog: PluginCatalog = .core, overrides: [String: String] = [:],
-                checkAssets: Bool = true) {
+                checkAssets: Bool = true, shaderReader: (any ShaderFileReader)? = nil) {
+        self.shaderReader = shaderReader
         self.limits = limits
         self.catalog = catalog
         self.overrides = overrides
@@ -74,7 +77,8 @@ public struct SceneDecoder: Sendable {
         } else {
             root = try composeYAML(text, file: file)
         }
-        let reader = SceneReader(limits: limits, catalog: catalog, baseDirectory: baseDirectory, checkAssets: checkAssets)
+        let reader = SceneReader(limits: limits, catalog: catalog, shaderReader: shaderReader, baseDirectory: baseDirectory,
+                                 checkAssets: checkAssets)
         let scene = reader.scene(root, overrides: overrides)
         if !reader.diagnostics.isEmpty { throw SceneError(reader.diagnostics) }
         guard let scene else {

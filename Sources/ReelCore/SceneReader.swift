@@ -8,7 +8,9 @@ import Foundation
 final class SceneReader {
     private(set) var diagnostics: [Diagnostic] = []
     let limits: SceneLimits
-    let catalog: PluginCatalog
+    /// Grows by the scene's shader files once `shaders:` is read.
+    var catalog: PluginCatalog
+    let shaderReader: (any ShaderFileReader)?
     /// The scene file's folder, for resolving asset paths; nil for scenes from memory.
     let baseDirectory: String?
     let checkAssets: Bool
@@ -17,9 +19,10 @@ final class SceneReader {
     private var assets: [Asset] = []
     private var layerIDs: [String: String] = [:]
 
-    init(limits: SceneLimits, catalog: PluginCatalog, baseDirectory: String?, checkAssets: Bool) {
+    init(limits: SceneLimits, catalog: PluginCatalog, shaderReader: (any ShaderFileReader)?, baseDirectory: String?, checkAssets: Bool) {
         self.limits = limits
         self.catalog = catalog
+        self.shaderReader = shaderReader
         self.baseDirectory = baseDirectory
         self.checkAssets = checkAssets
     }
@@ -28,9 +31,12 @@ final class SceneReader {
         diagnostics.append(Diagnostic(code, message, at: node?.location, path: path, suggestion: suggestion))
     }
 
+    /// Records a problem located somewhere other than the scene file (a shader file).
+    func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+
     // MARK: - The scene
 
-    static let topKeys = ["reel", "canvas", "seed", "params", "assets", "camera", "layers", "passes"]
+    static let topKeys = ["reel", "canvas", "seed", "params", "assets", "shaders", "camera", "layers", "passes"]
 
     func scene(_ root: SourceNode, overrides: [String: String]) -> Scene? {
         guard let top = fields(root, path: "", allowed: Self.topKeys, required: ["reel", "canvas"]) else { return nil }
@@ -54,12 +60,15 @@ final class SceneReader {
         }
         let canvas = f["canvas"].flatMap { self.canvas($0, path: "canvas") }
         if let assetNode = f["assets"] { readAssets(assetNode) }
+        let shaders = f["shaders"].map { self.readShaders($0) } ?? []
         let layers = f["layers"].map { self.layers($0, path: "layers") } ?? []
         let passes = f["passes"].map { self.pluginUses($0, kind: .pass, path: "passes") } ?? []
         let camera = optional(f["camera"]) { self.camera($0, path: "camera") }
         guard let canvas, let camera else { return nil }
-        return Scene(format: 1, canvas: canvas, seed: seed, parameters: parameters, assets: assets, layers: layers,
-                     passes: passes, camera: camera)
+        var scene = Scene(format: 1, canvas: canvas, seed: seed, parameters: parameters, assets: assets, layers: layers,
+                          passes: passes, camera: camera)
+        scene.shaders = shaders
+        return scene
     }
 
     func camera(_ node: SourceNode, path: String) -> Camera? {
@@ -259,7 +268,7 @@ final class SceneReader {
         }
     }
 
-    private func registerAsset(name: String, file: String, node: SourceNode, path: String) -> Asset? {
+    func registerAsset(name: String, file: String, node: SourceNode, path: String) -> Asset? {
         guard !file.isEmpty else {
             report(.outOfRange, "an asset path cannot be empty", at: node, path: path)
             return nil

@@ -52,6 +52,11 @@ public final class FrameRenderer {
         try converter.convert(target.texture, width: state.width, height: state.height, into: &planes)
     }
 
+    /// Draws `state` without reading it back: a warm-up frame for stateful passes.
+    public func prime(_ state: FrameState) throws {
+        _ = try draw(state)
+    }
+
     /// Paints the layers, then runs the scene's passes and leaves the result in the target's
     /// resolved texture, where readback and colour conversion find it.
     private func draw(_ state: FrameState) throws -> FrameTarget {

@@ -9,7 +9,7 @@ enum Workloads {
     static let orbitsFile = "Scenes/bench/orbits.yaml"
 
     static func orbits() throws -> Scene {
-        try SceneDecoder(catalog: PluginRegistry.standard.catalog).load(path: orbitsFile)
+        try SceneDecoder(plugins: .standard).load(path: orbitsFile)
     }
 
     /// 10 000 circles of radius 4–12 px drifting across a 1920×1080 canvas, 120 frames.

@@ -124,7 +124,7 @@ struct RenderCommand: ParsableCommand {
         defer { signals.stop() }
         do {
             try reportingErrors {
-                var scene = try SceneDecoder(catalog: PluginRegistry.standard.catalog, overrides: try parseOverrides(overrides)).load(path: self.scene)
+                var scene = try SceneDecoder(plugins: .standard, overrides: try parseOverrides(overrides)).load(path: self.scene)
                 let ext = (output as NSString).pathExtension.lowercased()
                 var settings = VideoSettings.forExtension(ext, alpha: transparent)
                 if let codec { settings.codec = codec }

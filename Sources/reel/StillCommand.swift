@@ -52,7 +52,7 @@ struct StillCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let scene = try SceneDecoder(catalog: PluginRegistry.standard.catalog, overrides: try parseOverrides(overrides)).load(path: self.scene)
+            let scene = try SceneDecoder(plugins: .standard, overrides: try parseOverrides(overrides)).load(path: self.scene)
             let index: Int
             if let at, let time = SceneTime(parsing: at) {
                 index = try Still.frame(at: time, in: scene)

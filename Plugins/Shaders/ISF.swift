@@ -1,0 +1,284 @@
+import Foundation
+import ReelCore
+
+/// Reads ISF (Interactive Shader Format) fragment shaders: a JSON header in the leading
+/// comment (`INPUTS`, `PASSES`, `IMPORTED`) over GLSL that uses ISF's built-ins, translated
+/// here to GLSL ES 3.00. See https://isf.video for the format.
+enum ISF {
+    static let inputTypes = ["event", "bool", "long", "float", "point2D", "color", "image"]
+
+    /// True when `source` starts with a comment holding a JSON object: how ISF files begin.
+    static func looksLikeISF(_ source: String) -> Bool {
+        let trimmed = source.drop { $0.isWhitespace }
+        guard trimmed.hasPrefix("/*") else { return false }
+        return trimmed.dropFirst(2).drop { $0.isWhitespace }.first == "{"
+    }
+
+    static func parse(_ file: ShaderFile) throws -> ShaderSpec {
+        let source = file.source
+        guard let open = source.range(of: "/*"), let close = source.range(of: "*/", range: open.upperBound..<source.endIndex) else {
+            throw ShaderFileError(.shaderFile, "an ISF file starts with a /* … */ comment holding its JSON header", line: 1,
+                                  suggestion: "begin the file with /* { \"ISFVSN\": \"2\", \"INPUTS\": [] } */")
+        }
+        let headerLine = line(of: open.lowerBound, in: source)
+        let json = String(source[open.upperBound..<close.lowerBound])
+        func lineOf(_ needle: String) -> Int {
+            guard let range = json.range(of: needle) else { return headerLine }
+            return headerLine + json[..<range.lowerBound].filter { $0 == "\n" }.count
+        }
+        let header: [String: Any]
+        do {
+            guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+                throw ShaderFileError(.shaderFile, "the ISF header must be a JSON object", line: headerLine)
+            }
+            header = object
+        } catch let error as ShaderFileError {
+            throw error
+        } catch {
+            let (line, column) = jsonErrorPosition(error)
+            throw ShaderFileError(.shaderFile, "the ISF header is not valid JSON: \(jsonErrorSummary(error))",
+                                  line: headerLine + max(line - 1, 0), column: column)
+        }
+
+        var inputs: [ShaderInput] = []
+        var isFilter = false
+        let rawInputs = header["INPUTS"] ?? []
+        guard let inputList = rawInputs as? [Any] else {
+            throw ShaderFileError(.shaderFile, "INPUTS must be a list of input objects", line: lineOf("\"INPUTS\""))
+        }
+        for raw in inputList {
+            guard let input = raw as? [String: Any], let name = input["NAME"] as? String else {
+                throw ShaderFileError(.shaderFile, "every input needs a NAME (a string)", line: lineOf("\"INPUTS\""))
+            }
+            let line = lineOf("\"\(name)\"")
+            guard name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil, !name.hasPrefix("gl_") else {
+                throw ShaderFileError(.shaderFile, "input name '\(name)' is not a GLSL identifier", line: line)
+            }
+            guard let type = input["TYPE"] as? String else {
+                throw ShaderFileError(.shaderFile, "input '\(name)' has no TYPE", line: line)
+            }
+            guard let kind = ShaderInput.Kind(rawValue: type) else {
+                let why = type.hasPrefix("audio") ? "audio inputs are not supported: a render has no live audio"
+                    : "unknown input type '\(type)'"
+                throw ShaderFileError(.shaderFile, "input '\(name)': \(why); ISF input types are \(inputTypes.joined(separator: ", "))",
+                                      line: lineOf("\"\(type)\""), suggestion: nearestName(to: type, in: inputTypes))
+            }
+            if kind == .image && name == "inputImage" {
+                isFilter = true
+                inputs.append(ShaderInput(name: name, kind: kind, parameter: nil, line: line))
+                continue
+            }
+            inputs.append(ShaderInput(name: name, kind: kind, parameter: try parameter(name, kind, input, line: line), line: line))
+        }
+
+        var passes: [ShaderPassSpec] = []
+        if let rawPasses = header["PASSES"] {
+            guard let list = rawPasses as? [Any] else {
+                throw ShaderFileError(.shaderFile, "PASSES must be a list of pass objects", line: lineOf("\"PASSES\""))
+            }
+            for raw in list {
+                guard let pass = raw as? [String: Any] else {
+                    throw ShaderFileError(.shaderFile, "each pass must be an object", line: lineOf("\"PASSES\""))
+                }
+                let target = pass["TARGET"] as? String
+                if let target, target.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) == nil {
+                    throw ShaderFileError(.shaderFile, "pass target '\(target)' is not a GLSL identifier", line: lineOf("\"\(target)\""))
+                }
+                passes.append(ShaderPassSpec(target: target, persistent: truthy(pass["PERSISTENT"]), float: truthy(pass["FLOAT"]),
+                                             width: sizeText(pass["WIDTH"]), height: sizeText(pass["HEIGHT"])))
+            }
+        }
+        if passes.isEmpty { passes = [ShaderPassSpec(target: nil, persistent: false, float: false)] }
+        // Check size expressions now, with stand-in values, so a typo is reported with the file.
+        let numbers = Dictionary(inputs.filter { $0.kind == .float || $0.kind == .long }.map { ($0.name, 1.0) }, uniquingKeysWith: { a, _ in a })
+        for pass in passes {
+            for expression in [pass.width, pass.height].compactMap({ $0 }) {
+                do {
+                    _ = try SizeExpression.evaluate(expression, variables: numbers.merging(["WIDTH": 640, "HEIGHT": 360]) { a, _ in a })
+                } catch let SizeExpression.Failure.invalid(why) {
+                    throw ShaderFileError(.shaderFile, "pass size \"\(expression)\": \(why)", line: lineOf(expression))
+                }
+            }
+        }
+
+        var imported: [(String, String)] = []
+        if let dictionary = header["IMPORTED"] as? [String: Any] {
+            for (name, value) in dictionary.sorted(by: { $0.key < $1.key }) {
+                guard let path = (value as? [String: Any])?["PATH"] as? String else {
+                    throw ShaderFileError(.shaderFile, "imported image '\(name)' needs a PATH", line: lineOf("\"\(name)\""))
+                }
+                imported.append((name, path))
+            }
+        } else if let list = header["IMPORTED"] as? [[String: Any]] {
+            for entry in list {
+                guard let name = entry["NAME"] as? String, let path = entry["PATH"] as? String else {
+                    throw ShaderFileError(.shaderFile, "each imported image needs a NAME and a PATH", line: lineOf("\"IMPORTED\""))
+                }
+                imported.append((name, path))
+            }
+        }
+
+        var warmUp: Int?
+        if let frames = header["REEL_WARMUP"] {
+            guard let n = frames as? Int, n >= 0 else {
+                throw ShaderFileError(.shaderFile, "REEL_WARMUP must be a whole number of frames", line: lineOf("\"REEL_WARMUP\""))
+            }
+            warmUp = n
+        }
+        // The header becomes blank lines, so the GLSL keeps its line numbers.
+        let body = String(source[..<open.lowerBound]) + blanked(String(source[open.lowerBound..<close.upperBound]))
+            + String(source[close.upperBound...])
+        guard body.range(of: #"void[ \t]+main[ \t]*\("#, options: .regularExpression) != nil else {
+            throw ShaderFileError(.shaderFile, "no main() function: an ISF shader defines void main()", line: headerLine)
+        }
+        let targets = passes.compactMap(\.target)
+        let spec = ShaderSpec(file: file, dialect: .isf, isFilter: isFilter, description: header["DESCRIPTION"] as? String ?? "",
+                              inputs: inputs, passes: passes, imported: imported, warmUpFrames: warmUp,
+                              fragment: translate(body, inputs: inputs, samplers: targets + imported.map(\.0)))
+        return spec
+    }
+
+    /// GLSL ES 3.00 for an ISF body: ISF's uniforms and macros, the user's code under
+    /// `#line 1 1` (so driver messages carry the file's own line numbers, source string 1),
+    /// and a `main` that sets `isf_FragNormCoord` first.
+    static func translate(_ body: String, inputs: [ShaderInput], samplers: [String]) -> String {
+        var declarations: [String] = []
+        for input in inputs {
+            switch input.kind {
+            case .float: declarations.append("uniform float \(input.name);")
+            case .bool, .event: declarations.append("uniform bool \(input.name);")
+            case .long: declarations.append("uniform int \(input.name);")
+            case .point2D: declarations.append("uniform vec2 \(input.name);")
+            case .color: declarations.append("uniform vec4 \(input.name);")
+            case .image: declarations.append("uniform sampler2D \(input.name);")
+            }
+        }
+        for sampler in samplers where !inputs.contains(where: { $0.name == sampler }) {
+            declarations.append("uniform sampler2D \(sampler);")
+        }
+        var code = body
+        for (pattern, replacement) in [(#"\bgl_FragColor\b"#, "isf_FragColor"), (#"\btexture2D\b"#, "texture"),
+                                       (#"\btexture2DProj\b"#, "textureProj"), (#"\bvv_FragNormCoord\b"#, "isf_FragNormCoord"),
+                                       (#"\bvoid([ \t]+)main([ \t]*)\("#, "void$1isf_main$2("), (#"(?m)^[ \t]*#version[^\n]*"#, "")] {
+            code = code.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        }
+        return """
+        #version 300 es
+        precision highp float;
+        precision highp int;
+        out vec4 isf_FragColor;
+        uniform float TIME;
+        uniform float TIMEDELTA;
+        uniform vec2 RENDERSIZE;
+        uniform int PASSINDEX;
+        uniform int FRAMEINDEX;
+        uniform vec4 DATE;
+        vec2 isf_FragNormCoord;
+        #define IMG_NORM_PIXEL(i, c) texture(i, c)
+        #define IMG_PIXEL(i, c) texture(i, (c) / vec2(textureSize(i, 0)))
+        #define IMG_THIS_NORM_PIXEL(i) texture(i, isf_FragNormCoord)
+        #define IMG_THIS_PIXEL(i) texture(i, isf_FragNormCoord)
+        #define IMG_SIZE(i) vec2(textureSize(i, 0))
+        \(declarations.joined(separator: "\n"))
+        void isf_main();
+        #line 1 1
+        \(code)
+        void main() {
+            isf_FragNormCoord = gl_FragCoord.xy / RENDERSIZE;
+            isf_FragColor = vec4(0.0);
+            isf_main();
+        }
+        """
+    }
+
+    // MARK: - Inputs as parameters
+
+    private static func parameter(_ name: String, _ kind: ShaderInput.Kind, _ input: [String: Any], line: Int) throws -> ParameterSpec {
+        let label = (input["LABEL"] as? String).map { "\($0) " } ?? ""
+        func number(_ key: String) -> Double? { (input[key] as? NSNumber)?.doubleValue }
+        func vector(_ key: String, _ count: Int) throws -> [Double]? {
+            guard let raw = input[key] else { return nil }
+            guard let list = raw as? [Any], list.count >= count,
+                  let values = Optional(list.prefix(count).compactMap { ($0 as? NSNumber)?.doubleValue }), values.count == count else {
+                throw ShaderFileError(.shaderFile, "input '\(name)': \(key) must be a list of \(count) numbers", line: line)
+            }
+            return values
+        }
+        switch kind {
+        case .float:
+            let value = number("DEFAULT") ?? 0
+            return ParameterSpec(name: name, type: .number, defaultValue: format(value), minimum: number("MIN"), maximum: number("MAX"),
+                                 doc: label + "(ISF float)")
+        case .bool, .event:
+            let on = truthy(input["DEFAULT"])
+            return ParameterSpec(name: name, type: .bool, defaultValue: on ? "true" : "false",
+                                 doc: label + (kind == .event ? "(ISF event: true for a frame fires it)" : "(ISF bool)"))
+        case .long:
+            let values = (input["VALUES"] as? [Any])?.compactMap { ($0 as? NSNumber)?.intValue } ?? []
+            let labels = (input["LABELS"] as? [String]) ?? []
+            var doc = label + "(ISF long)"
+            if !values.isEmpty, labels.count == values.count {
+                doc += ": " + zip(values, labels).map { "\($0) \($1)" }.joined(separator: ", ")
+            }
+            let value = Int(number("DEFAULT") ?? Double(values.first ?? 0))
+            return ParameterSpec(name: name, type: .integer, defaultValue: "\(value)",
+                                 minimum: values.min().map(Double.init) ?? number("MIN"), maximum: values.max().map(Double.init) ?? number("MAX"),
+                                 doc: doc)
+        case .point2D:
+            let value = try vector("DEFAULT", 2) ?? [0, 0]
+            return ParameterSpec(name: name, type: .vec2, defaultValue: "[\(format(value[0])), \(format(value[1]))]",
+                                 doc: label + "(ISF point2D, pixels from the bottom-left)")
+        case .color:
+            let value = try vector("DEFAULT", 4) ?? [0, 0, 0, 1]
+            let color = Color(red: value[0], green: value[1], blue: value[2], alpha: value[3])
+            return ParameterSpec(name: name, type: .color, defaultValue: "\"\(color.description)\"", doc: label + "(ISF color)")
+        case .image:
+            return ParameterSpec(name: name, type: .string, defaultValue: "\"\"", doc: label + "(ISF image: the name of a scene asset)")
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func truthy(_ value: Any?) -> Bool {
+        switch value {
+        case let b as Bool: return b
+        case let n as NSNumber: return n.doubleValue != 0
+        case let s as String: return ["true", "1", "yes"].contains(s.lowercased())
+        default: return false
+        }
+    }
+
+    private static func sizeText(_ value: Any?) -> String? {
+        switch value {
+        case let s as String: return s
+        case let n as NSNumber: return n.stringValue
+        default: return nil
+        }
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
+    static func line(of index: String.Index, in text: String) -> Int {
+        text[..<index].filter { $0 == "\n" }.count + 1
+    }
+
+    /// `text` with every character but line breaks turned into a space.
+    static func blanked(_ text: String) -> String {
+        String(text.map { $0 == "\n" ? "\n" : " " })
+    }
+
+    /// Foundation's JSON errors say "around line L, column C"; nil parts become 1.
+    private static func jsonErrorPosition(_ error: any Error) -> (Int, Int) {
+        let text = "\(error)"
+        guard let match = text.range(of: #"line (\d+), column (\d+)"#, options: .regularExpression) else { return (1, 1) }
+        let numbers = text[match].split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        return numbers.count == 2 ? (numbers[0], numbers[1]) : (1, 1)
+    }
+
+    private static func jsonErrorSummary(_ error: any Error) -> String {
+        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+        return text.count > 160 ? String(text.prefix(160)) + "…" : text
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import ReelCore
+import ReelGL
+
+/// Runs a shader file's passes for one frame with `PassGL`.
+///
+/// Shader files think in GL's convention: texture row 0 is the bottom of the picture and
+/// colours are straight (not premultiplied). Reel's pictures have row 0 at the top and are
+/// premultiplied. Rather than rewrite every `gl_FragCoord` and `texture()` call, pictures
+/// are converted on the way in (flipped, un-premultiplied) and the result on the way out,
+/// and every buffer in between stays in the shader's own convention.
+enum ShaderRunner {
+    /// Which half of each ping-pong pair holds a persistent buffer's latest content.
+    final class History {
+        var current: [String: Int] = [:]
+    }
+
+    static func render(_ spec: ShaderSpec, input: PassInput, gl: PassGL) throws -> PassImage {
+        let width = input.width, height = input.height
+        let key = "shaders.\(spec.file.name)@\(input.useKey)"
+        let program = try compile(spec, gl: gl)
+        let history = gl.cached(key + ".history") { History() }
+        let empty = try gl.dataTexture("shaders.empty") { (1, 1, [0, 0, 0, 0]) }
+        var samplers: [String: PassImage] = [:]
+        var uniforms: [String: PassUniform] = [:]
+
+        switch spec.dialect {
+        case .isf:
+            for shaderInput in spec.inputs {
+                switch shaderInput.kind {
+                case .image where shaderInput.parameter == nil:
+                    samplers[shaderInput.name] = try convertIn(input.source(), gl: gl)
+                case .image:
+                    samplers[shaderInput.name] = try asset(input.string(shaderInput.name), input: input, gl: gl) ?? empty
+                case .float: uniforms[shaderInput.name] = .float(input.number(shaderInput.name))
+                case .long: uniforms[shaderInput.name] = .int(Int(input.number(shaderInput.name).rounded()))
+                case .bool, .event: uniforms[shaderInput.name] = .bool(input.bool(shaderInput.name))
+                case .point2D: uniforms[shaderInput.name] = .vec2(input.vec2(shaderInput.name))
+                case .color:
+                    let c = input.color(shaderInput.name)
+                    uniforms[shaderInput.name] = .vec4(c.red, c.green, c.blue, c.alpha)
+                }
+            }
+            for (name, _) in spec.imported {
+                samplers[name] = try asset(ShaderFileDescriber.importedAssetName(spec.file.name, name), input: input, gl: gl) ?? empty
+            }
+            uniforms["TIME"] = .float(input.time)
+            uniforms["TIMEDELTA"] = .float(1 / input.fps)
+            uniforms["FRAMEINDEX"] = .int(input.frame)
+            // A fixed date plus the scene time: DATE must not read the clock.
+            uniforms["DATE"] = .vec4(2000, 1, 1, input.time)
+        case .shadertoy:
+            uniforms["iResolution"] = .vec3(Double(width), Double(height), 1)
+            uniforms["iTime"] = .float(input.time)
+            uniforms["iTimeDelta"] = .float(1 / input.fps)
+            uniforms["iFrameRate"] = .float(input.fps)
+            uniforms["iFrame"] = .int(input.frame)
+            uniforms["iMouse"] = .vec4(0, 0, 0, 0)
+            uniforms["iDate"] = .vec4(2000, 1, 1, input.time)
+            for channel in 0..<4 {
+                let name = "iChannel\(channel)", value = input.string(name)
+                let image: PassImage
+                switch value {
+                case "": image = empty
+                case "source": image = try convertIn(input.source(), gl: gl)
+                case "self":
+                    let (pair, _) = try persistentPair(key + ".self", width: width, height: height, float: false, gl: gl)
+                    image = pair[history.current["self", default: 0]].image
+                default: image = try asset(value, input: input, gl: gl) ?? empty
+                }
+                samplers[name] = image
+                uniforms["iChannelResolution[\(channel)]"] = .vec3(Double(image.width), Double(image.height), 1)
+            }
+        }
+
+        // ISF: each pass sees every buffer: written earlier this frame, else its last frame's
+        // content (persistent), else transparent.
+        var written: [String: PassImage] = [:]
+        var output = empty
+        let numbers = Dictionary(spec.inputs.filter { $0.kind == .float || $0.kind == .long }.map { ($0.name, input.number($0.name)) },
+                                 uniquingKeysWith: { a, _ in a })
+        for (index, pass) in spec.passes.enumerated() {
+            let variables = numbers.merging(["WIDTH": Double(width), "HEIGHT": Double(height)]) { a, _ in a }
+            let passWidth = try size(pass.width, variables: variables, fallback: width, spec: spec)
+            let passHeight = try size(pass.height, variables: variables, fallback: height, spec: spec)
+            var passSamplers = samplers
+            for other in spec.passes {
+                guard let name = other.target else { continue }
+                if let image = written[name] { passSamplers[name] = image; continue }
+                if other.persistent {
+                    let (pair, _) = try persistentPair(key + "." + name, width: passWidth, height: passHeight, float: other.float, gl: gl)
+                    passSamplers[name] = pair[history.current[name, default: 0]].image
+                } else {
+                    passSamplers[name] = empty
+                }
+            }
+            var passUniforms = uniforms
+            passUniforms["RENDERSIZE"] = .vec2(Vec2(Double(passWidth), Double(passHeight)))
+            passUniforms["PASSINDEX"] = .int(index)
+            let target: PassTarget
+            if let name = pass.target, pass.persistent {
+                let (pair, _) = try persistentPair(key + "." + name, width: passWidth, height: passHeight, float: pass.float, gl: gl)
+                let next = 1 - history.current[name, default: 0]
+                target = pair[next]
+                history.current[name] = next
+            } else if spec.dialect == .shadertoy, samplersUse("self", spec: spec, input: input) {
+                let (pair, _) = try persistentPair(key + ".self", width: passWidth, height: passHeight, float: false, gl: gl)
+                let next = 1 - history.current["self", default: 0]
+                target = pair[next]
+                history.current["self"] = next
+            } else {
+                target = try gl.target(width: passWidth, height: passHeight, format: pass.float ? .rgba16f : .rgba8)
+            }
+            do {
+                try gl.draw(program, into: target, textures: passSamplers, uniforms: passUniforms)
+            } catch let error as ReelError {
+                throw located(error, spec: spec)
+            }
+            if let name = pass.target { written[name] = target.image }
+            output = target.image
+        }
+        return try convertOut(output, width: width, height: height, gl: gl)
+    }
+
+    private static func samplersUse(_ value: String, spec: ShaderSpec, input: PassInput) -> Bool {
+        (0..<4).contains { input.string("iChannel\($0)") == value }
+    }
+
+    private static func size(_ expression: String?, variables: [String: Double], fallback: Int, spec: ShaderSpec) throws -> Int {
+        guard let expression else { return fallback }
+        do {
+            let value = try SizeExpression.evaluate(expression, variables: variables)
+            return min(max(Int(value.rounded()), 1), 16384)
+        } catch let SizeExpression.Failure.invalid(why) {
+            throw ReelError(.shaderFile, "\(spec.file.path): pass size \"\(expression)\": \(why)")
+        }
+    }
+
+    private static func persistentPair(_ key: String, width: Int, height: Int, float: Bool,
+                                       gl: PassGL) throws -> ([PassTarget], Bool) {
+        let a = try gl.persistentTarget(key + "#0", width: width, height: height, format: float ? .rgba16f : .rgba8)
+        let b = try gl.persistentTarget(key + "#1", width: width, height: height, format: float ? .rgba16f : .rgba8)
+        return ([a.target, b.target], a.fresh || b.fresh)
+    }
+
+    /// A scene asset in the shader's convention, converted once; nil for an empty name.
+    private static func asset(_ name: String, input: PassInput, gl: PassGL) throws -> PassImage? {
+        guard !name.isEmpty else { return nil }
+        let picture = try gl.assetImage(name, assets: input.assets)
+        let (target, fresh) = try gl.persistentTarget("shaders.asset:" + name, width: picture.width, height: picture.height)
+        if fresh { try convert(picture, into: target, toShader: true, gl: gl) }
+        return target.image
+    }
+
+    private static func convertIn(_ image: PassImage, gl: PassGL) throws -> PassImage {
+        let target = try gl.target(width: image.width, height: image.height)
+        try convert(image, into: target, toShader: true, gl: gl)
+        return target.image
+    }
+
+    private static func convertOut(_ image: PassImage, width: Int, height: Int, gl: PassGL) throws -> PassImage {
+        let target = try gl.target(width: width, height: height)
+        try convert(image, into: target, toShader: false, gl: gl)
+        return target.image
+    }
+
+    /// Flips rows, and un-premultiplies (into a shader) or premultiplies (out of one).
+    private static func convert(_ image: PassImage, into target: PassTarget, toShader: Bool, gl: PassGL) throws {
+        let program = try gl.program("shaders.convert", fragment: PassGL.fragment("""
+            vec4 c = texture(uSource, vec2(vUV.x, 1.0 - vUV.y));
+            if (uToShader) {
+                fragColor = c.a > 0.0 ? vec4(c.rgb / c.a, c.a) : vec4(0.0);
+            } else {
+                c = clamp(c, 0.0, 1.0);
+                fragColor = vec4(c.rgb * c.a, c.a);
+            }
+            """, declarations: "uniform bool uToShader;"))
+        try gl.draw(program, into: target, textures: ["uSource": image], uniforms: ["uToShader": .bool(toShader)])
+    }
+
+    private static func compile(_ spec: ShaderSpec, gl: PassGL) throws -> PassProgram {
+        do {
+            return try gl.program("shaders.\(spec.file.name).\(spec.fragment.hashValue)", fragment: spec.fragment)
+        } catch let error as ReelError {
+            throw located(error, spec: spec)
+        }
+    }
+
+    /// Driver messages about source string 1 (the file's own code, under `#line 1 1`) name
+    /// the file and its line: `plasma.fs:12: error: …`.
+    static func located(_ error: ReelError, spec: ShaderSpec) -> ReelError {
+        guard error.code == .shaderCompile, let log = error.detail else { return error }
+        var first: String?
+        var lines: [String] = []
+        for raw in log.split(separator: "\n") {
+            let line = String(raw)
+            // Mesa: "1:12(5): error: …"; NVIDIA: "1(12) : error C0000: …".
+            if let match = line.range(of: #"^\s*1[:(](\d+)[()]"#, options: .regularExpression) {
+                let number = line[match].split(whereSeparator: { !$0.isNumber }).dropFirst().first.map(String.init) ?? "?"
+                let rest = line[match.upperBound...].drop { $0 == ":" || $0 == " " || $0 == ")" || $0.isNumber || $0 == "(" }
+                let mapped = "\(spec.file.resolvedPath):\(number): \(rest)"
+                lines.append(mapped)
+                if first == nil, rest.contains("error") { first = mapped }
+            } else {
+                lines.append(line)
+            }
+        }
+        let headline = first ?? "\(spec.file.resolvedPath): the driver rejected the shader"
+        return ReelError(.shaderCompile, "shader '\(spec.file.name)' does not compile: \(headline)", detail: lines.joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,90 @@
+import ReelCore
+import ReelGL
+
+/// Shader files as plugin contributions: each file a scene names under `shaders:` becomes
+/// `shaders.<name>` — an ISF generator a layer kind, an ISF filter a pass, a Shadertoy file
+/// both (a layer, or a pass whose `iChannel0` is the picture under it).
+public struct ShaderFilesPlugin: ReelPlugin {
+    public let name = shaderFilesPlugin
+    public let version = "0.1.0"
+    public let contributions: [any PluginContribution]
+
+    /// - Throws: `E-SHADER-FILE` for a file that does not parse (the decoder has usually
+    ///   reported it already, with its line).
+    public init(files: [ShaderFile]) throws {
+        var contributions: [any PluginContribution] = []
+        for file in files {
+            for spec in try ShaderFileDescriber.specs(for: file) {
+                let descriptor = ContributionDescriptor(plugin: shaderFilesPlugin, name: file.name, kind: spec.isFilter ? .pass : .layer,
+                                                        summary: ShaderFileDescriber.summary(spec), parameters: spec.parameterSpecs)
+                contributions.append(spec.isFilter ? ShaderFilePass(spec: spec, descriptor: descriptor) as any PluginContribution
+                                     : ShaderFileLayer(spec: spec, descriptor: descriptor))
+            }
+        }
+        self.contributions = contributions
+    }
+}
+
+/// Reads shader files for the scene decoder.
+public struct ShaderFileDescriber: ShaderFileReader {
+    public init() {}
+
+    public func descriptors(for file: ShaderFile) throws -> [ContributionDescriptor] {
+        try Self.specs(for: file).map { spec in
+            ContributionDescriptor(plugin: shaderFilesPlugin, name: file.name, kind: spec.isFilter ? .pass : .layer,
+                                   summary: Self.summary(spec), parameters: spec.parameterSpecs)
+        }
+    }
+
+    public func importedAssets(for file: ShaderFile) throws -> [(name: String, path: String)] {
+        guard ISF.looksLikeISF(file.source) else { return [] }
+        return try ISF.parse(file).imported.map { (Self.importedAssetName(file.name, $0.name), $0.path) }
+    }
+
+    /// The asset an ISF `IMPORTED` image is registered under.
+    static func importedAssetName(_ shader: String, _ image: String) -> String { "\(shader).\(image)" }
+
+    static func specs(for file: ShaderFile) throws -> [ShaderSpec] {
+        if ISF.looksLikeISF(file.source) { return [try ISF.parse(file)] }
+        if Shadertoy.looksLikeShadertoy(file.source) {
+            return [try Shadertoy.parse(file, asPass: false), try Shadertoy.parse(file, asPass: true)]
+        }
+        throw ShaderFileError(.shaderFile, "'\(file.path)' is neither an ISF file (a /* { JSON } */ header) nor a Shadertoy file (a mainImage function)",
+                              line: 1)
+    }
+
+    static func summary(_ spec: ShaderSpec) -> String {
+        let kind = spec.dialect == .isf ? (spec.isFilter ? "ISF filter" : "ISF generator") : (spec.isFilter ? "Shadertoy pass" : "Shadertoy layer")
+        return spec.description.isEmpty ? "\(kind) \(spec.file.path)" : "\(kind): \(spec.description)"
+    }
+}
+
+/// A shader file used as a pass.
+struct ShaderFilePass: PostPass {
+    let spec: ShaderSpec
+    let descriptor: ContributionDescriptor
+
+    func apply(_ input: PassInput, gl: PassGL) throws -> PassImage {
+        try ShaderRunner.render(spec, input: input, gl: gl)
+    }
+
+    func warmUp(_ parameters: [String: ResolvedValue]) -> WarmUp? {
+        guard spec.isStateful(parameters) else { return nil }
+        return spec.warmUpFrames.map(WarmUp.frames) ?? .fromStart
+    }
+}
+
+/// A shader file used as a layer.
+struct ShaderFileLayer: LayerShader {
+    let spec: ShaderSpec
+    let descriptor: ContributionDescriptor
+
+    func draw(_ input: PassInput, gl: PassGL) throws -> PassImage {
+        try ShaderRunner.render(spec, input: input, gl: gl)
+    }
+
+    func warmUp(_ parameters: [String: ResolvedValue]) -> WarmUp? {
+        guard spec.isStateful(parameters) else { return nil }
+        return spec.warmUpFrames.map(WarmUp.frames) ?? .fromStart
+    }
+}
