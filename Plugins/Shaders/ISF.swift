@@ -35,7 +35,7 @@ enum ISF {
         } catch let error as ShaderFileError {
             throw error
         } catch {
-            let (line, column) = jsonErrorPosition(error)
+            let (line, column) = jsonErrorPosition(error, in: json)
             throw ShaderFileError(.shaderFile, "the ISF header is not valid JSON: \(jsonErrorSummary(error))",
                                   line: headerLine + max(line - 1, 0), column: column)
         }
@@ -269,12 +269,22 @@ enum ISF {
         String(text.map { $0 == "\n" ? "\n" : " " })
     }
 
-    /// Foundation's JSON errors say "around line L, column C"; nil parts become 1.
-    private static func jsonErrorPosition(_ error: any Error) -> (Int, Int) {
-        let text = "\(error)"
-        guard let match = text.range(of: #"line (\d+), column (\d+)"#, options: .regularExpression) else { return (1, 1) }
-        let numbers = text[match].split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-        return numbers.count == 2 ? (numbers[0], numbers[1]) : (1, 1)
+    /// Where Foundation's JSON error points in `json`: it says "around line L, column C" or
+    /// "around character N" (a UTF-8 offset) depending on the platform; (1, 1) otherwise.
+    private static func jsonErrorPosition(_ error: any Error, in json: String) -> (Int, Int) {
+        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+        if let match = text.range(of: #"line (\d+), column (\d+)"#, options: .regularExpression) {
+            let numbers = text[match].split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            if numbers.count == 2 { return (numbers[0], numbers[1]) }
+        }
+        if let match = text.range(of: #"character (\d+)"#, options: .regularExpression),
+           let offset = Int(text[match].split(separator: " ")[1]) {
+            let prefix = Array(json.utf8.prefix(offset))
+            let line = prefix.filter { $0 == UInt8(ascii: "\n") }.count + 1
+            let column = prefix.count - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+            return (line, column)
+        }
+        return (1, 1)
     }
 
     private static func jsonErrorSummary(_ error: any Error) -> String {

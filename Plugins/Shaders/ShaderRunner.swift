@@ -186,8 +186,8 @@ enum ShaderRunner {
         }
     }
 
-    /// Driver messages about source string 1 (the file's own code, under `#line 1 1`) name
-    /// the file and its line: `plasma.fs:12: error: …`.
+    /// Driver messages about the file's own code (under `#line 1 1`, so numbered as in the
+    /// file) name the file and its line: `plasma.fs:12: error: …`.
     static func located(_ error: ReelError, spec: ShaderSpec) -> ReelError {
         guard error.code == .shaderCompile, let log = error.detail else { return error }
         var first: String?
@@ -195,7 +195,8 @@ enum ShaderRunner {
         for raw in log.split(separator: "\n") {
             let line = String(raw)
             // Mesa: "1:12(5): error: …"; NVIDIA: "1(12) : error C0000: …".
-            if let match = line.range(of: #"^\s*1[:(](\d+)[()]"#, options: .regularExpression) {
+            // Mesa reports the #line number under source string 0 whatever the directive says.
+            if let match = line.range(of: #"^\s*[01][:(](\d+)[()]"#, options: .regularExpression) {
                 let number = line[match].split(whereSeparator: { !$0.isNumber }).dropFirst().first.map(String.init) ?? "?"
                 let rest = line[match.upperBound...].drop { $0 == ":" || $0 == " " || $0 == ")" || $0.isNumber || $0 == "(" }
                 let mapped = "\(spec.file.resolvedPath):\(number): \(rest)"

@@ -74,7 +74,7 @@ final class LayerPainter {
                 continue
             }
             if case let .shader(use, size) = layer.content {
-                try drawShaderLayer(layer, use: use, size: size, transform: transform)
+                try drawShaderLayer(layer, use: use, size: size, transform: transform, target: target)
                 continue
             }
             try target.ensureStencil()
@@ -264,7 +264,8 @@ final class LayerPainter {
 
     /// A `shader:` layer: the shader draws the layer's box at its on-screen size, and the
     /// picture is placed like an image.
-    private func drawShaderLayer(_ layer: LayerState, use: ResolvedPluginUse, size: Vec2, transform: Affine2D) throws {
+    private func drawShaderLayer(_ layer: LayerState, use: ResolvedPluginUse, size: Vec2, transform: Affine2D,
+                                 target: FrameTarget) throws {
         guard let shader = chain.plugins.contribution(use.name, kind: .layer) as? any LayerShader, let state else {
             skipped.insert("shader layer \(use.name) (its plugin is not loaded)")
             return
@@ -286,6 +287,8 @@ final class LayerPainter {
         } catch let error as ReelError {
             throw ReelError(error.code, "layer '\(layer.id)' (\(use.name)): \(error.message)", detail: error.detail)
         }
+        // The shader drew into its own targets; drawing goes on in this one.
+        target.bindForDrawing()
         drawPicture(picture.texture, box: box, fit: .stretch, opacity: layer.opacity, transform: transform)
     }
 
