@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "reel", targets: ["reel"]),
         .library(name: "Reel", targets: ["Reel"]),
+        .library(name: "ReelCLI", targets: ["ReelCLI"]),
         .library(name: "ReelCore", targets: ["ReelCore"]),
         .library(name: "ReelGL", targets: ["ReelGL"]),
         .library(name: "ReelMedia", targets: ["ReelMedia"]),
@@ -59,10 +60,11 @@ let package = Package(
         .target(name: "PostFX", dependencies: ["ReelCore", "ReelGL"], path: "Plugins/PostFX", exclude: ["README.md"]),
         .target(name: "Shaders", dependencies: ["ReelCore", "ReelGL"], path: "Plugins/Shaders", exclude: ["README.md"]),
         .executableTarget(name: "reel-bench", dependencies: ["Reel", "CFFmpeg"]),
-        .executableTarget(
-            name: "reel",
+        .target(
+            name: "ReelCLI",
             dependencies: ["Reel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(name: "reel", dependencies: ["ReelCLI"]),
 
         // MARK: - Tests
         // Shared by the test targets: the GL fixture and golden-image comparison.

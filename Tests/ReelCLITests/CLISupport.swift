@@ -19,9 +19,10 @@ func reel(_ arguments: [String], in directory: URL = repositoryRoot, environment
     return try run(binary, arguments, in: directory, environment: environment)
 }
 
-/// Runs a program to completion, with a 120 s guard so a hang fails the test, not CI.
+/// Runs a program to completion, with a guard (120 s unless `limit` says otherwise) so a
+/// hang fails the test, not CI.
 func run(_ executable: URL, _ arguments: [String], in directory: URL = repositoryRoot,
-         environment: [String: String] = [:]) throws -> CommandResult {
+         environment: [String: String] = [:], limit: Int = 120) throws -> CommandResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -31,22 +32,37 @@ func run(_ executable: URL, _ arguments: [String], in directory: URL = repositor
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    let deadline = DispatchTime.now() + .seconds(120)
-    let done = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async {
-        process.waitUntilExit()
-        done.signal()
+    // Drain the pipes on their own threads so a chatty child cannot block on a full pipe,
+    // while this thread watches the clock.
+    let drained = DispatchGroup()
+    let output = OutputBox()
+    for (pipe, isError) in [(out, false), (err, true)] {
+        drained.enter()
+        DispatchQueue.global().async {
+            output.set(pipe.fileHandleForReading.readDataToEndOfFile(), isError: isError)
+            drained.leave()
+        }
     }
-    // Drain the pipes while waiting so a chatty child cannot block on a full pipe.
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    if done.wait(timeout: deadline) == .timedOut {
+    if drained.wait(timeout: .now() + .seconds(limit)) == .timedOut {
         process.terminate()
-        Issue.record("\(executable.lastPathComponent) \(arguments.joined(separator: " ")) did not finish in 120 s")
+        Issue.record("\(executable.lastPathComponent) \(arguments.joined(separator: " ")) did not finish in \(limit) s")
+        drained.wait()
     }
+    process.waitUntilExit()
     return CommandResult(status: process.terminationStatus,
-                         stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
+                         stdout: String(decoding: output.stdout, as: UTF8.self),
+                         stderr: String(decoding: output.stderr, as: UTF8.self))
+}
+
+/// The two pipes' bytes, filled from two threads.
+private final class OutputBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: (Data, Data) = (Data(), Data())
+    var stdout: Data { lock.withLock { data.0 } }
+    var stderr: Data { lock.withLock { data.1 } }
+    func set(_ bytes: Data, isError: Bool) {
+        lock.withLock { if isError { data.1 = bytes } else { data.0 = bytes } }
+    }
 }
 
 /// A fresh empty folder under the system's temporary folder.

@@ -25,7 +25,7 @@ struct ValidateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let decoder = SceneDecoder(plugins: .standard, overrides: try parseOverrides(overrides))
+        let decoder = SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides))
         var failed = false
         var reports: [JSONValue] = []
         for path in scenes {

@@ -52,7 +52,7 @@ struct StillCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let scene = try SceneDecoder(plugins: .standard, overrides: try parseOverrides(overrides)).load(path: self.scene)
+            let scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
             let index: Int
             if let at, let time = SceneTime(parsing: at) {
                 index = try Still.frame(at: time, in: scene)
@@ -63,7 +63,7 @@ struct StillCommand: ParsableCommand {
             try Still.checkOutput(output)
             let gl = try HeadlessGL.open()
             defer { gl.close() }
-            let skipped = try Still.writePNG(scene, frame: index, to: output, gl: gl)
+            let skipped = try Still.writePNG(scene, frame: index, to: output, gl: gl, plugins: ReelCLI.plugins)
             if !skipped.isEmpty {
                 printError("warning: this build does not yet support \(skipped.joined(separator: ", ")); the picture leaves them out or draws them plainly")
             }

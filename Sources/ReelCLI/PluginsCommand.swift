@@ -26,7 +26,7 @@ struct PluginsCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let registry = PluginRegistry.standard
+            let registry = ReelCLI.plugins
             if json {
                 print(JSONValue.array(registry.plugins.map { plugin in
                     .object([("name", .string(plugin.name)), ("version", .string(plugin.version)),
@@ -79,7 +79,7 @@ struct PluginsCommand: ParsableCommand {
         }
 
         static func find(_ name: String) throws -> ContributionDescriptor {
-            let catalog = PluginRegistry.standard.catalog
+            let catalog = ReelCLI.plugins.catalog
             let all = catalog.contributions
             if let exact = all.first(where: { $0.qualifiedName == name }) { return exact }
             let bare = all.filter { $0.name == name }

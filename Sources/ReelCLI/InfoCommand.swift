@@ -27,7 +27,7 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let scene = try SceneDecoder(plugins: .standard, overrides: try parseOverrides(overrides), checkAssets: false).load(path: self.scene)
+            let scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides), checkAssets: false).load(path: self.scene)
             let summary = SceneSummary(scene)
             if json {
                 print(summary.json.serialized(pretty: true))

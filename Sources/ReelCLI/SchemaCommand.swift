@@ -14,6 +14,6 @@ struct SchemaCommand: ParsableCommand {
     )
 
     func run() throws {
-        print(SceneSchema.document(catalog: PluginRegistry.standard.catalog).serialized(pretty: true))
+        print(SceneSchema.document(catalog: ReelCLI.plugins.catalog).serialized(pretty: true))
     }
 }

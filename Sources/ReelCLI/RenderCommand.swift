@@ -124,7 +124,7 @@ struct RenderCommand: ParsableCommand {
         defer { signals.stop() }
         do {
             try reportingErrors {
-                var scene = try SceneDecoder(plugins: .standard, overrides: try parseOverrides(overrides)).load(path: self.scene)
+                var scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
                 let ext = (output as NSString).pathExtension.lowercased()
                 var settings = VideoSettings.forExtension(ext, alpha: transparent)
                 if let codec { settings.codec = codec }
@@ -156,7 +156,8 @@ struct RenderCommand: ParsableCommand {
                 if let bitrate { settings.bitrate = parseBitrate(bitrate) }
                 if let preset { settings.preset = preset }
                 let range = try frames.map { try RenderJob.frameRange($0, frameCount: scene.canvas.frameCount) }
-                var job = RenderJob(scene: scene, frames: range, output: try RenderOutput.forPath(output, settings: settings, png: PNGSettings(compressionLevel: pngCompression ?? 6, filter: pngFilter ?? .up)), overwrite: overwrite)
+                var job = RenderJob(scene: scene, frames: range, output: try RenderOutput.forPath(output, settings: settings, png: PNGSettings(compressionLevel: pngCompression ?? 6, filter: pngFilter ?? .up)), overwrite: overwrite,
+                                    plugins: ReelCLI.plugins)
                 job.scale = factor
                 let gl = try HeadlessGL.open()
                 defer { gl.close() }
