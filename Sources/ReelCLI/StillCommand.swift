@@ -65,7 +65,7 @@ struct StillCommand: ParsableCommand {
             defer { gl.close() }
             let skipped = try Still.writePNG(scene, frame: index, to: output, gl: gl, plugins: ReelCLI.plugins)
             if !skipped.isEmpty {
-                printError("warning: this build does not yet support \(skipped.joined(separator: ", ")); the picture leaves them out or draws them plainly")
+                printError("warning: not drawn: \(skipped.joined(separator: ", ")); the picture leaves them out")
             }
             let canvas = scene.canvas
             print("wrote \(output) (\(canvas.width)×\(canvas.height), frame \(index) of \(canvas.frameCount), \(gl.info.renderer))")

@@ -121,6 +121,7 @@ struct StillCommandTests {
                 let result = try reel(["still", "Scenes/" + scene, "--at", time, "-o", output.path])
                 #expect(result.status == 0, "\(scene) at \(time): \(result.stderr)")
                 #expect(!result.stderr.contains("E-GL"), "\(scene) at \(time): \(result.stderr)")
+                #expect(!result.stderr.contains("not drawn"), "\(scene) at \(time): \(result.stderr)")
                 #expect(FileManager.default.fileExists(atPath: output.path), "\(scene) produced no PNG at \(time)")
             }
         }
