@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ReelGLTests", dependencies: ["ReelGL", "ReelMedia", "ReelTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"], exclude: ["Fixtures"]),
-        .testTarget(name: "MotionTests", dependencies: ["Motion"]),
+        .testTarget(name: "MotionTests", dependencies: ["Motion", "Reel", "ReelGL", "ReelMedia", "ReelTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReelTests", dependencies: ["Reel", "ReelMedia"]),
         .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"], exclude: ["Support", "Corpus"]),
     ],
