@@ -15,7 +15,7 @@ public struct MotionPlugin: ReelPlugin {
     public let name = "motion"
     public let version = "0.1.0"
     public var contributions: [any PluginContribution] {
-        [Orbit(), Wiggle(), FollowPath(), Stagger(), Repeat(), Typewriter()]
+        [Orbit(), Wiggle(), FollowPath(), Stagger(), Repeat(), Typewriter(), Particles()]
     }
 
     public init() {}
