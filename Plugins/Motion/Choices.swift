@@ -23,5 +23,9 @@ extension Choice {
         return [ParameterProblem(parameter: name, message: "expected one of \(words.joined(separator: ", ")), found \"\(word)\"")]
     }
 
-    static var list: String { allCases.map(\.rawValue).joined(separator: "|") }
+    /// The choices for a parameter's doc: `forward, reverse or random`.
+    static var list: String {
+        let words = allCases.map(\.rawValue)
+        return words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " or " + (words.last ?? "")
+    }
 }

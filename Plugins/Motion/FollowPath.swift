@@ -17,7 +17,7 @@ public struct FollowPath: AnimationPass {
                           doc: "how far along, 0 (start) to 1 (end) of its length; beyond, a closed path wraps and an open one holds"),
             ParameterSpec(name: "orient", type: .bool, defaultValue: "false", doc: "turn the layer to face along the path"),
             ParameterSpec(name: "offset", type: .number, defaultValue: "0",
-                          doc: "degrees added to the path's direction when orienting (90 makes +y face forward)"),
+                          doc: "degrees added to the path's direction when orienting (90 turns the layer's top to face forward)"),
         ])
 
     public init() {}

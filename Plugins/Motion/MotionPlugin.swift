@@ -13,7 +13,7 @@ import ReelCore
 /// renders on its own. See `README.md` beside this file for each pass and its parameters.
 public struct MotionPlugin: ReelPlugin {
     public let name = "motion"
-    public let version = "0.1.0"
+    public let version = "0.2.0"
     public var contributions: [any PluginContribution] {
         [Orbit(), Wiggle(), FollowPath(), Stagger(), Repeat(), Typewriter(), Particles()]
     }

@@ -96,11 +96,8 @@ struct PathSampler: Sendable {
     /// third lap) and an open one holds at its ends.
     func sample(atProgress progress: Double) -> (point: Vec2, direction: Vec2) {
         guard progress.isFinite else { return sample(atDistance: 0) }
-        var p = progress
-        if isClosed {
-            p -= p.rounded(.down)
-        }
-        return sample(atDistance: min(max(p, 0), 1) * length)
+        let p = isClosed ? progress - progress.rounded(.down) : min(max(progress, 0), 1)
+        return sample(atDistance: p * length)
     }
 
     // MARK: - Cubic Bézier
@@ -110,12 +107,11 @@ struct PathSampler: Sendable {
         return p0 * (v * v * v) + c1 * (3 * v * v * u) + c2 * (3 * v * u * u) + p3 * (u * u * u)
     }
 
+    /// The curve's derivative. It vanishes where a control point sits on its end point;
+    /// `sample` then falls back to the chord's direction.
     static func derivative(_ p0: Vec2, _ c1: Vec2, _ c2: Vec2, _ p3: Vec2, _ u: Double) -> Vec2 {
         let v = 1 - u
-        let d = (c1 - p0) * (3 * v * v) + (c2 - c1) * (6 * v * u) + (p3 - c2) * (3 * u * u)
-        // A control point on its end point makes the derivative vanish there; the chord's
-        // direction stands in (the caller's fallback).
-        return d
+        return (c1 - p0) * (3 * v * v) + (c2 - c1) * (6 * v * u) + (p3 - c2) * (3 * u * u)
     }
 
     private static func unit(_ v: Vec2, fallback: Vec2) -> Vec2 {
