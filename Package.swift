@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "ReelCoreTests", dependencies: ["ReelCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ReelGLTests", dependencies: ["ReelGL", "ReelMedia", "ReelTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"], exclude: ["Fixtures"]),
-        .testTarget(name: "MotionTests", dependencies: ["Motion"]),
+        .testTarget(name: "MotionTests", dependencies: ["Motion", "Reel", "ReelGL", "ReelMedia", "ReelTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ShadersTests", dependencies: ["Shaders", "Reel", "ReelMedia", "ReelGL", "ReelTestSupport"],
                     exclude: ["Golden", "ISF"]),
         .testTarget(name: "PostFXTests", dependencies: ["PostFX", "Reel", "ReelMedia", "ReelGL", "ReelTestSupport"], exclude: ["Golden", "Fixtures"]),

@@ -62,6 +62,9 @@ extension ReelError.Code {
     public static let parameterType = Self("E-SCENE-PARAM-TYPE")
     /// A pass, effect, animation or shader that no installed plugin provides.
     public static let unknownPlugin = Self("E-SCENE-UNKNOWN-PLUGIN")
+    /// A plugin parameter's value its plugin rejects beyond its type: an expression that does
+    /// not parse, bad path data, a word outside the choices.
+    public static let pluginParameter = Self("E-SCENE-PLUGIN-PARAM")
     /// A mask naming no sibling layer, or itself.
     public static let mask = Self("E-SCENE-MASK")
     /// Malformed SVG path data, or keyframed paths of different structure.

@@ -27,6 +27,32 @@ public protocol ReelPlugin: Sendable {
 public protocol PluginContribution: Sendable {
     /// `descriptor.plugin` must equal the plugin's name; the registry checks it.
     var descriptor: ContributionDescriptor { get }
+
+    /// Checks parameter values beyond their declared types and ranges (an expression that
+    /// does not parse, path data, a word outside a list of choices), once, when the scene is
+    /// decoded; each problem becomes a located scene error. The default finds none.
+    ///
+    /// `parameters` holds every declared parameter, defaults filled in.
+    func validate(_ parameters: [String: ParameterValue]) -> [ParameterProblem]
+}
+
+extension PluginContribution {
+    public func validate(_ parameters: [String: ParameterValue]) -> [ParameterProblem] { [] }
+}
+
+/// A parameter value a contribution rejects, found by `PluginContribution.validate`.
+public struct ParameterProblem: Sendable, Hashable {
+    /// The parameter's name; the error points at its value in the scene file.
+    public var parameter: String
+    /// What is wrong, e.g. `expected a number after '*'`.
+    public var message: String
+    /// For a string value: the 0-based offset of the offending character, so that the
+    /// error's column points at it when the string sits on one line.
+    public var offset: Int?
+
+    public init(parameter: String, message: String, offset: Int? = nil) {
+        (self.parameter, self.message, self.offset) = (parameter, message, offset)
+    }
 }
 
 /// A procedural motion pass, used in a layer's `animate:` list.
@@ -51,11 +77,35 @@ public struct AnimationContext: Sendable {
     public var layerID: String
     /// Every declared parameter at this frame, defaults filled in by the decoder.
     public var parameters: [String: ResolvedValue]
+    /// For a group: the ids of its children that can be drawn (not hidden, not mask
+    /// sources), in painter's order, whether or not they show at this frame. Empty otherwise.
+    public var childIDs: [String]
+    /// Evaluates this layer at another time; see `layer(at:)`.
+    public var evaluator: (@Sendable (_ time: Double) -> LayerState?)?
 
     public init(frame: Int, time: Double, fps: Double, canvasSize: Vec2, seed: UInt64, layerID: String,
-                parameters: [String: ResolvedValue]) {
+                parameters: [String: ResolvedValue], childIDs: [String] = [],
+                evaluator: (@Sendable (_ time: Double) -> LayerState?)? = nil) {
         (self.frame, self.time, self.fps, self.canvasSize) = (frame, time, fps, canvasSize)
         (self.seed, self.layerID, self.parameters) = (seed, layerID, parameters)
+        (self.childIDs, self.evaluator) = (childIDs, evaluator)
+    }
+
+    /// This layer at another time, as this pass would receive it then: its keyframes, its
+    /// children (keyframes and their own animation passes) and the passes listed before this
+    /// one in its `animate` list — never this pass or later ones, so a pass may call it
+    /// freely without recursing into itself.
+    ///
+    /// Its own lifespan and opacity do not hide the layer here (a pass that asks for another
+    /// time wants its shape then and decides what shows); its children are left out where
+    /// they would not show at that time. Nil only for a context built without an evaluator
+    /// (in code, without `Timeline`), or for a time that is not finite. Pure, like the rest
+    /// of evaluation: the same time gives the same state.
+    ///
+    /// Cost: one evaluation of the layer's subtree per call.
+    public func layer(at time: Double) -> LayerState? {
+        guard time.isFinite else { return nil }
+        return evaluator?(time)
     }
 
     /// A number parameter (also accepts an integer written as a number); `fallback` when
@@ -138,9 +188,13 @@ public struct PluginRegistry: Sendable {
         self.byName = byName
     }
 
-    /// What the scene decoder checks uses against.
+    /// What the scene decoder checks uses against, with each contribution's `validate`.
     public var catalog: PluginCatalog {
-        PluginCatalog(plugins.flatMap { $0.contributions.map(\.descriptor) })
+        var catalog = PluginCatalog(plugins.flatMap { $0.contributions.map(\.descriptor) })
+        for contribution in byName.values {
+            catalog.validators[Self.key(contribution.descriptor.qualifiedName, contribution.descriptor.kind)] = contribution.validate
+        }
+        return catalog
     }
 
     /// The contribution of `kind` with this qualified name (as the decoder resolved it).
@@ -158,5 +212,5 @@ public struct PluginRegistry: Sendable {
         plugins.first { $0.name == plugin }?.version
     }
 
-    private static func key(_ name: String, _ kind: ContributionDescriptor.Kind) -> String { "\(kind.rawValue):\(name)" }
+    static func key(_ name: String, _ kind: ContributionDescriptor.Kind) -> String { "\(kind.rawValue):\(name)" }
 }

@@ -46,9 +46,20 @@ public struct ParameterSpec: Sendable, Hashable {
 /// The contributions a scene may name. Handed to the decoder explicitly: there is no global
 /// registry.
 public struct PluginCatalog: Sendable {
+    /// Checks a use's parameters beyond their types; see `PluginContribution.validate`.
+    public typealias Validator = @Sendable ([String: ParameterValue]) -> [ParameterProblem]
+
     public var contributions: [ContributionDescriptor]
+    /// Validators by kind and qualified name; a contribution without one is checked by its
+    /// descriptor alone. `PluginRegistry.catalog` fills this in.
+    var validators: [String: Validator] = [:]
 
     public init(_ contributions: [ContributionDescriptor] = []) { self.contributions = contributions }
+
+    /// What `descriptor`'s contribution finds wrong with `parameters`; none without a validator.
+    public func problems(_ descriptor: ContributionDescriptor, _ parameters: [String: ParameterValue]) -> [ParameterProblem] {
+        validators[PluginRegistry.key(descriptor.qualifiedName, descriptor.kind)]?(parameters) ?? []
+    }
 
     /// An empty catalog: only the core layer kinds.
     public static let core = PluginCatalog()

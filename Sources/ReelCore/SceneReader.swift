@@ -721,7 +721,18 @@ final class SceneReader {
                 guard let value = parameterValue(node, spec: spec, path: path + "." + spec.name) else { ok = false; continue }
                 values[spec.name] = value
             }
-            return ok ? PluginUse(name: descriptor.qualifiedName, parameters: values, location: nameNode.location) : nil
+            guard ok else { return nil }
+            // The plugin's own checks run on well-typed values only, and report like the rest.
+            let problems = catalog.problems(descriptor, values)
+            for problem in problems {
+                let node = given[problem.parameter]
+                var location = node?.location ?? nameNode.location
+                if let offset = problem.offset, case let .scalar(text, _, _)? = node, !text.contains("\n") {
+                    location.column += offset + (node?.isQuoted == true ? 1 : 0)
+                }
+                diagnostics.append(Diagnostic(.pluginParameter, problem.message, at: location, path: path + "." + problem.parameter))
+            }
+            return problems.isEmpty ? PluginUse(name: descriptor.qualifiedName, parameters: values, location: nameNode.location) : nil
         }
     }
 
@@ -741,7 +752,9 @@ final class SceneReader {
         case .number, .time:
             return animatable(node, path: path) { n, p in spec.type == .time ? self.time(n, path: p) : self.double(n, path: p, in: range) }.map { .number($0) }
         case .integer:
-            return animatable(node, path: path) { n, p in self.int(n, path: p).map(Double.init) }.map { .number($0) }
+            // Whole first, then the declared bounds (reported like a number's).
+            return animatable(node, path: path) { n, p in self.int(n, path: p).flatMap { _ in self.double(n, path: p, in: range) } }
+                .map { .number($0) }
         case .bool:
             return bool(node, path: path).map { .bool($0) }
         case .string:

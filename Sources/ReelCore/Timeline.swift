@@ -23,13 +23,23 @@ public enum Timeline {
     }
 
     /// What evaluating one frame needs beside the scene.
-    struct Moment {
+    struct Moment: Sendable {
         var time: Double
         var frame: Int
         var fps: Double
         var canvasSize: Vec2
         var seed: UInt64
         var plugins: PluginRegistry
+
+        /// The same scene at another time; the frame is the one whose interval holds it
+        /// (the small bias keeps `k / fps` on frame k despite rounding).
+        func at(time other: Double) -> Moment {
+            var moment = self
+            moment.time = other
+            let frame = (other * fps + 1e-6).rounded(.down)
+            moment.frame = abs(frame) < 1e15 ? Int(frame) : 0
+            return moment
+        }
     }
 
     static func evaluate(_ layers: [Layer], at moment: Moment) -> [LayerState] {
@@ -51,27 +61,54 @@ public enum Timeline {
     /// A mask source is evaluated even when hidden: hiding it is how users keep it from
     /// showing on its own.
     static func evaluate(_ layer: Layer, at moment: Moment) -> LayerState? {
-        guard var state = evaluateKeyframes(layer, at: moment) else { return nil }
+        guard let state = evaluateKeyframes(layer, at: moment) else { return nil }
+        return applyPasses(state, of: layer, at: moment, count: state.animate.count)
+    }
+
+    /// Runs the first `count` of the layer's `animate` passes over `state`; uses the registry
+    /// lacks stay in `animate` for the renderer to report.
+    ///
+    /// Each pass can ask for the layer at another time (`AnimationContext.layer(at:)`): the
+    /// answer runs only the passes before it, so no pass ever recurses into itself.
+    static func applyPasses(_ state: LayerState, of layer: Layer, at moment: Moment, count: Int) -> LayerState {
+        var state = state
+        let uses = state.animate.prefix(count)
         var unapplied: [ResolvedPluginUse] = []
-        for use in state.animate {
+        var childIDs: [String]?
+        for (index, use) in uses.enumerated() {
             guard let pass = moment.plugins.animationPass(use.name) else {
                 unapplied.append(use)
                 continue
             }
+            if childIDs == nil { childIDs = drawableChildIDs(layer) }
             let context = AnimationContext(frame: moment.frame, time: moment.time, fps: moment.fps, canvasSize: moment.canvasSize,
-                                           seed: moment.seed, layerID: layer.id, parameters: use.parameters)
+                                           seed: moment.seed, layerID: layer.id, parameters: use.parameters,
+                                           childIDs: childIDs ?? []) { time in
+                let other = moment.at(time: time)
+                guard let before = evaluateKeyframes(layer, at: other, hiding: false) else { return nil }
+                return applyPasses(before, of: layer, at: other, count: index)
+            }
             pass.animate(&state, in: context)
         }
         state.animate = unapplied
         return state
     }
 
-    static func evaluateKeyframes(_ layer: Layer, at moment: Moment) -> LayerState? {
+    /// The ids `evaluate(_ layers:)` may draw of a group's children.
+    static func drawableChildIDs(_ layer: Layer) -> [String] {
+        guard case let .group(children) = layer.content else { return [] }
+        let maskSources = Set(children.compactMap { $0.mask?.layer })
+        return children.filter { $0.visible && !maskSources.contains($0.id) }.map(\.id)
+    }
+
+    /// The layer's keyframed state; nil when `hiding` and it is outside its lifespan or fully
+    /// transparent.
+    static func evaluateKeyframes(_ layer: Layer, at moment: Moment, hiding: Bool = true) -> LayerState? {
         let time = moment.time
-        if let inTime = layer.inTime, time < inTime { return nil }
-        if let outTime = layer.outTime, time >= outTime { return nil }
+        if hiding, let inTime = layer.inTime, time < inTime { return nil }
+        if hiding, let outTime = layer.outTime, time >= outTime { return nil }
         let opacity = min(max(layer.opacity.value(at: time), 0), 1)
-        guard opacity > 0 else { return nil }
+        guard opacity > 0 || !hiding else { return nil }
 
         let skew = layer.skew.value(at: time)
         let transform = Affine2D.translation(layer.position.value(at: time))

@@ -23,21 +23,28 @@ struct PluginsCommandTests {
         #expect(contributions.contains { $0["name"] as? String == "motion.orbit" && ($0["parameters"] as? [Any])?.count == 4 })
     }
 
-    @Test func theExampleItPrintsIsAValidScene() throws {
-        let describe = try reel(["plugins", "describe", "motion.orbit"])
-        let example = try #require(describe.stdout.split(separator: "\n").first { $0.contains("animate:") })
+    @Test func theExampleItPrintsIsAValidSceneForEveryAnimationPass() throws {
+        let json = try reel(["plugins", "--json"])
+        let plugins = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let names = plugins.flatMap { ($0["contributions"] as? [[String: Any]]) ?? [] }
+            .filter { $0["kind"] as? String == "animation" }.compactMap { $0["name"] as? String }
+        #expect(names.contains("motion.orbit") && names.contains("motion.particles"), "\(names)")
         let folder = try makeScratchFolder()
-        let scene = folder.appendingPathComponent("example.yaml")
-        try Data("""
-        reel: 1
-        canvas: { size: [320, 180], fps: 30, duration: 1s }
-        layers:
-          - id: dot
-            circle: { radius: 10 }
-            position: [160, 90]
-            \(example.trimmingCharacters(in: .whitespaces))
-        """.utf8).write(to: scene)
-        let validate = try reel(["validate", scene.path])
-        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+        for name in names {
+            let describe = try reel(["plugins", "describe", name])
+            let example = try #require(describe.stdout.split(separator: "\n").first { $0.contains("animate:") }, "\(name)")
+            let scene = folder.appendingPathComponent("\(name).yaml")
+            try Data("""
+            reel: 1
+            canvas: { size: [320, 180], fps: 30, duration: 1s }
+            layers:
+              - id: dot
+                circle: { radius: 10 }
+                position: [160, 90]
+                \(example.trimmingCharacters(in: .whitespaces))
+            """.utf8).write(to: scene)
+            let validate = try reel(["validate", scene.path])
+            #expect(validate.status == 0, "\(name): \(validate.stdout)\(validate.stderr)")
+        }
     }
 }
