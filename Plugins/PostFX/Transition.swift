@@ -14,7 +14,10 @@ import ReelGL
 ///   effects: [{ transition: { style: wipe, progress: { keys: [[2s, 0], [3s, 1, inOutCubic]] } } }]
 /// ```
 public struct Transition: PostPass {
-    public static let styles = ["crossfade", "wipe", "slide"]
+    /// How the second child replaces the first.
+    public enum Style: String, Choice {
+        case crossfade, wipe, slide
+    }
 
     public let descriptor = ContributionDescriptor(
         plugin: "postfx", name: "transition", kind: .pass,
@@ -22,7 +25,7 @@ public struct Transition: PostPass {
         parameters: [
             ParameterSpec(name: "progress", type: .number, defaultValue: "0", minimum: 0, maximum: 1,
                           doc: "0 shows the first child, 1 the second; keyframe it"),
-            ParameterSpec(name: "style", type: .string, defaultValue: "\"crossfade\"", doc: "crossfade, wipe or slide"),
+            ParameterSpec(name: "style", type: .string, defaultValue: "\"crossfade\"", doc: Style.list),
             ParameterSpec(name: "angle", type: .number, defaultValue: "0",
                           doc: "direction the wipe edge or the slide moves, degrees (0 is to the right, 90 down)"),
             ParameterSpec(name: "softness", type: .number, defaultValue: "0.05", minimum: 0, maximum: 1,
@@ -31,10 +34,14 @@ public struct Transition: PostPass {
 
     public init() {}
 
+    public func validate(_ parameters: [String: ParameterValue]) -> [ParameterProblem] {
+        Style.problems("style", in: parameters)
+    }
+
     public func apply(_ input: PassInput, gl: PassGL) throws -> PassImage {
         let style = input.string("style", "crossfade")
-        guard let mode = Self.styles.firstIndex(of: style) else {
-            throw ReelError(.postFXParameter, "transition style '\(style)' is not one of \(Self.styles.joined(separator: ", "))")
+        guard let chosen = Style(rawValue: style), let mode = Style.allCases.firstIndex(of: chosen) else {
+            throw ReelError(.postFXParameter, "transition style '\(style)' is not \(Style.list)")
         }
         guard input.partCount == 2 else {
             throw ReelError(.passInput, "a transition needs a group with exactly two children (from, to); this one has \(input.partCount)",

@@ -66,7 +66,7 @@ public protocol AnimationPass: PluginContribution {
 }
 
 /// What an animation pass knows about the frame it runs in.
-public struct AnimationContext: Sendable {
+public struct AnimationContext: Sendable, ParameterReading {
     public var frame: Int
     /// Seconds since the scene's start.
     public var time: Double
@@ -106,34 +106,6 @@ public struct AnimationContext: Sendable {
     public func layer(at time: Double) -> LayerState? {
         guard time.isFinite else { return nil }
         return evaluator?(time)
-    }
-
-    /// A number parameter (also accepts an integer written as a number); `fallback` when
-    /// absent, which only happens for a use built in code without the decoder.
-    public func number(_ name: String, _ fallback: Double = 0) -> Double {
-        if case let .number(value)? = parameters[name] { return value }
-        return fallback
-    }
-
-    public func vec2(_ name: String, _ fallback: Vec2 = .zero) -> Vec2 {
-        if case let .vec2(value)? = parameters[name] { return value }
-        if case let .number(value)? = parameters[name] { return Vec2(value, value) }
-        return fallback
-    }
-
-    public func bool(_ name: String, _ fallback: Bool = false) -> Bool {
-        if case let .bool(value)? = parameters[name] { return value }
-        return fallback
-    }
-
-    public func string(_ name: String, _ fallback: String = "") -> String {
-        if case let .string(value)? = parameters[name] { return value }
-        return fallback
-    }
-
-    public func color(_ name: String, _ fallback: Color = .black) -> Color {
-        if case let .color(value)? = parameters[name] { return value }
-        return fallback
     }
 
     /// A deterministic random stream for this layer at `frame` (pass another frame to look

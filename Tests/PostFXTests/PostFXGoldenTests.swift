@@ -208,3 +208,22 @@ struct PostFXGoldenTests {
         #expect(skipped.contains { $0.contains("nowhere.sparkle") })
     }
 }
+
+@Suite("PostFX parameters in scenes")
+struct PostFXParameterTests {
+    @Test func aMisspeltTransitionStyleIsALocatedSceneError() throws {
+        let error = #expect(throws: SceneError.self) {
+            try PostFXFixture.scene(layers: PostFXGoldenTests.transitionLayers
+                .replacingOccurrences(of: "STYLE", with: "wiper").replacingOccurrences(of: "ANGLE", with: "0"))
+        }
+        let diagnostic = try #require(error?.diagnostics.first)
+        #expect(diagnostic.message.contains("crossfade") && diagnostic.message.contains("wiper"), "\(diagnostic.message)")
+        #expect(diagnostic.location?.line == 9, "\(String(describing: diagnostic.location))")
+    }
+
+    @Test func outOfRangeNumbersAreRefusedWithTheRange() throws {
+        let error = #expect(throws: SceneError.self) { try PostFXFixture.scene(passes: "[{ vignette: { strength: 2 } }]") }
+        #expect(error?.diagnostics.first?.message.contains("1") == true)
+        #expect(error?.diagnostics.first?.path.hasPrefix("passes[0]") == true, "\(error?.diagnostics.first?.path ?? "")")
+    }
+}
