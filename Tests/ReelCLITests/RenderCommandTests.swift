@@ -66,6 +66,30 @@ struct RenderCommandTests {
         }
     }
 
+    /// Particles (closed form) under a persistent-buffer ISF pass (a declared warm-up
+    /// window): a range that starts late renders the same bytes as the full render.
+    @Test func aStatefulSceneRendersAnyFrameRangeLikeTheFullRender() throws {
+        let folder = try makeScratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let full = try reel(["render", "Scenes/fireworks.yaml", "--frames", "0-89", "--scale", "0.5", "-o", folder.path + "/full/####.png",
+                             "--progress", "none"])
+        #expect(full.status == 0, "\(full.stderr)")
+        let part = try reel(["render", "Scenes/fireworks.yaml", "--frames", "75-89", "--scale", "0.5", "-o", folder.path + "/part/####.png",
+                             "--progress", "none"])
+        #expect(part.status == 0, "\(part.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/part").sorted()
+        #expect(names == (75...89).map { String(format: "%04d.png", $0) })
+        for name in names {
+            let a = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/part/" + name))
+            let b = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/full/" + name))
+            #expect(a == b, "\(name) differs between the range 75-89 and the full render")
+        }
+        // Without its warm-up the trail would be missing: frame 75 drawn alone has history.
+        let first = try PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: folder.path + "/part/0075.png")))
+        let lit = stride(from: 0, to: first.pixels.count, by: 4).filter { first.pixels[$0] > 40 }.count
+        #expect(lit > 500, "the trails are drawn (\(lit) bright pixels)")
+    }
+
     @Test func aFrameRangeOfPNGsEqualsTheSameFramesOfAFullRender() throws {
         let folder = try makeScratchFolder()
         let full = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/full/####.png", "--progress", "none"])
