@@ -18,6 +18,8 @@ public enum SceneSchema {
                 ("params", ref("params")),
                 ("assets", .object([("type", "object"), ("additionalProperties", .object([("type", "string"), ("minLength", 1)])),
                                     ("description", "Named files; paths are relative to the scene file.")])),
+                ("shaders", .object([("type", "object"), ("additionalProperties", .object([("type", "string"), ("minLength", 1)])),
+                                     ("description", "ISF (.fs) and Shadertoy-style (.glsl) files by name; paths are relative to the scene file.")])),
                 ("camera", object([("position", animatable(ref("vec2"))), ("zoom", animatable(ref("number"))), ("rotation", animatable(ref("number")))],
                                   description: "A 2D camera: the canvas point at the picture's centre, zoom and rotation.")),
                 ("layers", ref("layers")),
@@ -167,10 +169,22 @@ public enum SceneSchema {
             return .object([("type", "array"), ("maxItems", 0), ("description", "No installed plugin provides these.")])
         }
         var options: [JSONValue] = []
+        var known: [JSONValue] = []
         for use in uses {
             for name in [use.qualifiedName, use.name] {
                 options.append(object([(name, anyOf(.object([("type", "null")]), parameters(use.parameters)))], required: [name], description: use.summary))
+                known.append(.string(name))
             }
+        }
+        if kind == .pass {
+            // A scene's own shader files (`shaders:`) are passes too; their inputs are only
+            // known once the file is read, so `reel validate` checks them.
+            options.append(.object([
+                ("type", "object"), ("minProperties", 1), ("maxProperties", 1),
+                ("propertyNames", .object([("not", .object([("enum", .array(known))]))])),
+                ("additionalProperties", .object([("type", .array(["object", "null"]))])),
+                ("description", "a shader file named under shaders:"),
+            ]))
         }
         return .object([("type", "array"), ("items", .object([("anyOf", .array(options))]))])
     }
@@ -178,7 +192,9 @@ public enum SceneSchema {
     static func shaderLayer(_ catalog: PluginCatalog) -> JSONValue {
         let names = catalog.contributions.filter { $0.kind == .layer }.flatMap { [$0.qualifiedName, $0.name] }
         return object([
-            ("name", names.isEmpty ? .object([("type", "string"), ("not", .object([]))]) : enumeration(names)),
+            // Installed layer kinds, or a shader file the scene names under `shaders:`.
+            ("name", .object([("type", "string"), ("minLength", 1),
+                              ("description", .string("a shader file named under shaders:" + (names.isEmpty ? "" : ", or one of " + names.joined(separator: ", "))))])),
             ("size", animatable(ref("vec2OrNumber"))), ("params", .object([("type", "object")])),
         ], required: ["name"])
     }
