@@ -3,7 +3,8 @@ import ReelGL
 
 /// Separable gaussian blur that stays cheap for large radii: while the kernel is wide, the
 /// picture is halved (a box filter of four texels, one bilinear tap), so every level blurs
-/// with at most 19 taps per direction, and the result is scaled back up bilinearly.
+/// with at most 19 texels per direction (10 bilinear fetches), and the result is scaled back
+/// up bilinearly.
 enum GaussianBlur {
     /// `image` blurred with standard deviation `sigma` pixels; `image` itself for σ < 0.3.
     static func blur(_ image: PassImage, sigma: Double, gl: PassGL, format: TextureFormat = .rgba8) throws -> PassImage {
@@ -23,10 +24,14 @@ enum GaussianBlur {
             vec2 texel = 1.0 / vec2(textureSize(uSource, 0));
             vec4 sum = texture(uSource, vUV);
             float total = 1.0;
-            for (int i = 1; i <= uTaps; i++) {
-                float x = float(i);
-                float w = exp(-x * x / (2.0 * uSigma * uSigma));
-                vec2 offset = uDirection * texel * x;
+            // Texels i and i+1 in one bilinear fetch, placed between them by their weights:
+            // half the fetches for the same kernel.
+            for (int i = 1; i <= uTaps; i += 2) {
+                float a = float(i), b = a + 1.0;
+                float wa = exp(-a * a / (2.0 * uSigma * uSigma));
+                float wb = i + 1 <= uTaps ? exp(-b * b / (2.0 * uSigma * uSigma)) : 0.0;
+                float w = wa + wb;
+                vec2 offset = uDirection * texel * ((a * wa + b * wb) / w);
                 sum += w * (texture(uSource, vUV + offset) + texture(uSource, vUV - offset));
                 total += 2.0 * w;
             }
