@@ -1,4 +1,5 @@
 import ReelCore
+import ReelGL
 
 /// What a shader file says about itself, in one model for ISF and Shadertoy files: its
 /// inputs (which become parameters), its passes and the GLSL ES 3.00 each pass runs.
@@ -28,8 +29,19 @@ struct ShaderSpec: Sendable {
         return dialect == .shadertoy && (0..<4).contains { parameters["iChannel\($0)"] == .string("self") }
     }
 
-    /// The contribution's parameters.
-    var parameterSpecs: [ParameterSpec] { inputs.compactMap(\.parameter) }
+    /// The history a frame needs: nil for a stateless shader.
+    func warmUp(_ parameters: [String: ResolvedValue]) -> WarmUp? {
+        guard isStateful(parameters) else { return nil }
+        return warmUpFrames.map(WarmUp.frames) ?? .fromStart
+    }
+
+    /// The contribution it makes: `shaders.<name>`, a pass for a filter, else a layer kind.
+    var descriptor: ContributionDescriptor {
+        let kind = dialect == .isf ? (isFilter ? "ISF filter" : "ISF generator") : (isFilter ? "Shadertoy pass" : "Shadertoy layer")
+        return ContributionDescriptor(plugin: shaderFilesPlugin, name: file.name, kind: isFilter ? .pass : .layer,
+                                      summary: description.isEmpty ? "\(kind) \(file.path)" : "\(kind): \(description)",
+                                      parameters: inputs.compactMap(\.parameter))
+    }
 }
 
 /// One input of a shader file.

@@ -15,10 +15,8 @@ public struct ShaderFilesPlugin: ReelPlugin {
         var contributions: [any PluginContribution] = []
         for file in files {
             for spec in try ShaderFileDescriber.specs(for: file) {
-                let descriptor = ContributionDescriptor(plugin: shaderFilesPlugin, name: file.name, kind: spec.isFilter ? .pass : .layer,
-                                                        summary: ShaderFileDescriber.summary(spec), parameters: spec.parameterSpecs)
-                contributions.append(spec.isFilter ? ShaderFilePass(spec: spec, descriptor: descriptor) as any PluginContribution
-                                     : ShaderFileLayer(spec: spec, descriptor: descriptor))
+                contributions.append(spec.isFilter ? ShaderFilePass(spec: spec, descriptor: spec.descriptor) as any PluginContribution
+                                     : ShaderFileLayer(spec: spec, descriptor: spec.descriptor))
             }
         }
         self.contributions = contributions
@@ -30,10 +28,7 @@ public struct ShaderFileDescriber: ShaderFileReader {
     public init() {}
 
     public func descriptors(for file: ShaderFile) throws -> [ContributionDescriptor] {
-        try Self.specs(for: file).map { spec in
-            ContributionDescriptor(plugin: shaderFilesPlugin, name: file.name, kind: spec.isFilter ? .pass : .layer,
-                                   summary: Self.summary(spec), parameters: spec.parameterSpecs)
-        }
+        try Self.specs(for: file).map(\.descriptor)
     }
 
     public func importedAssets(for file: ShaderFile) throws -> [(name: String, path: String)] {
@@ -53,10 +48,6 @@ public struct ShaderFileDescriber: ShaderFileReader {
                               line: 1)
     }
 
-    static func summary(_ spec: ShaderSpec) -> String {
-        let kind = spec.dialect == .isf ? (spec.isFilter ? "ISF filter" : "ISF generator") : (spec.isFilter ? "Shadertoy pass" : "Shadertoy layer")
-        return spec.description.isEmpty ? "\(kind) \(spec.file.path)" : "\(kind): \(spec.description)"
-    }
 }
 
 /// A shader file used as a pass.
@@ -68,10 +59,7 @@ struct ShaderFilePass: PostPass {
         try ShaderRunner.render(spec, input: input, gl: gl)
     }
 
-    func warmUp(_ parameters: [String: ResolvedValue]) -> WarmUp? {
-        guard spec.isStateful(parameters) else { return nil }
-        return spec.warmUpFrames.map(WarmUp.frames) ?? .fromStart
-    }
+    func warmUp(_ parameters: [String: ResolvedValue]) -> WarmUp? { spec.warmUp(parameters) }
 }
 
 /// A shader file used as a layer.
@@ -83,8 +71,5 @@ struct ShaderFileLayer: LayerShader {
         try ShaderRunner.render(spec, input: input, gl: gl)
     }
 
-    func warmUp(_ parameters: [String: ResolvedValue]) -> WarmUp? {
-        guard spec.isStateful(parameters) else { return nil }
-        return spec.warmUpFrames.map(WarmUp.frames) ?? .fromStart
-    }
+    func warmUp(_ parameters: [String: ResolvedValue]) -> WarmUp? { spec.warmUp(parameters) }
 }
