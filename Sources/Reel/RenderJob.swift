@@ -152,6 +152,13 @@ public struct RenderJob: Sendable {
         self.plugins = plugins
     }
 
+    /// Frames drawn without output before the first one, because stateful passes (persistent
+    /// buffers, feedback) need them; empty for most scenes and for ranges from frame 0.
+    public var warmUpFrames: Range<Int> {
+        guard let registry = try? plugins.including(scene) else { return frames.lowerBound..<frames.lowerBound }
+        return SceneRenderer.warmUpFrames(before: frames.lowerBound, scene: scene, plugins: registry)
+    }
+
     /// Parses `120-239`, `120-` (to the end) or `42` against a scene's frame count.
     /// - Throws: `E-CLI-ARGUMENT` naming the valid range.
     public static func frameRange(_ text: String, frameCount: Int) throws -> ClosedRange<Int> {

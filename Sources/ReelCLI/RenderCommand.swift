@@ -162,6 +162,14 @@ struct RenderCommand: ParsableCommand {
                 let gl = try HeadlessGL.open()
                 defer { gl.close() }
                 let reporter = ProgressReporter(mode: progress)
+                let warmUp = job.warmUpFrames
+                if !warmUp.isEmpty {
+                    switch progress {
+                    case .none: break
+                    case .json: printError("{\"warm_up_first\":\(warmUp.lowerBound),\"warm_up_last\":\(warmUp.upperBound - 1)}")
+                    default: printError("warming up: drawing frames \(warmUp.lowerBound)-\(warmUp.upperBound - 1) first, without output (stateful shaders need them)")
+                    }
+                }
                 let summary = try job.run(gl: gl, cancel: cancel) { reporter.update($0) }
                 reporter.finish()
                 let where_ = summary.files.count == 1 ? summary.files[0] : "\(summary.files.count) files like \(summary.files.first ?? output)"

@@ -75,8 +75,9 @@ struct RenderCommandTests {
                              "--progress", "none"])
         #expect(full.status == 0, "\(full.stderr)")
         let part = try reel(["render", "Scenes/fireworks.yaml", "--frames", "75-89", "--scale", "0.5", "-o", folder.path + "/part/####.png",
-                             "--progress", "none"])
+                             "--progress", "json"])
         #expect(part.status == 0, "\(part.stderr)")
+        #expect(part.stderr.contains("{\"warm_up_first\":15,\"warm_up_last\":74}"), "the 60-frame window is announced: \(part.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/part").sorted()
         #expect(names == (75...89).map { String(format: "%04d.png", $0) })
         for name in names {
