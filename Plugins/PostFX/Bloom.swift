@@ -38,14 +38,12 @@ public struct Bloom: PostPass {
         try gl.draw(extract, into: bright, textures: ["uSource": source],
                     uniforms: ["uThreshold": .float(input.number("threshold", 0.75)), "uKnee": .float(input.number("knee", 0.1))])
         let blurred = try GaussianBlur.blur(bright.image, sigma: input.number("radius", 24) * input.pixelScale / 2, gl: gl)
-        let out = try gl.target(like: input)
         let combine = try gl.program("postfx.bloom.combine", fragment: PassGL.fragment("""
             vec4 c = texture(uSource, vUV);
             vec4 glow = texture(uBloom, vUV) * uIntensity;
             fragColor = vec4(c.rgb + glow.rgb, max(c.a, min(glow.a, 1.0)));
             """, declarations: "uniform sampler2D uBloom;\nuniform float uIntensity;"))
-        try gl.draw(combine, into: out, textures: ["uSource": source, "uBloom": blurred], uniforms: ["uIntensity": .float(intensity)])
-        return out.image
+        return try gl.render(combine, like: input, textures: ["uSource": source, "uBloom": blurred], uniforms: ["uIntensity": .float(intensity)])
     }
 }
 
@@ -68,15 +66,13 @@ public struct Glow: PostPass {
     public func apply(_ input: PassInput, gl: PassGL) throws -> PassImage {
         let source = try input.source()
         let blurred = try GaussianBlur.blur(source, sigma: input.number("radius", 12) * input.pixelScale, gl: gl)
-        let out = try gl.target(like: input)
         let program = try gl.program("postfx.glow", fragment: PassGL.fragment("""
             vec4 c = texture(uSource, vUV);
             float a = clamp(texture(uHalo, vUV).a * uStrength, 0.0, 1.0);
             vec4 halo = uColor * a;
             fragColor = c + halo * (1.0 - c.a);
             """, declarations: "uniform sampler2D uHalo;\nuniform vec4 uColor;\nuniform float uStrength;"))
-        try gl.draw(program, into: out, textures: ["uSource": source, "uHalo": blurred],
-                    uniforms: ["uColor": .color(input.color("color", .white)), "uStrength": .float(input.number("strength", 1.5))])
-        return out.image
+        return try gl.render(program, like: input, textures: ["uSource": source, "uHalo": blurred],
+                             uniforms: ["uColor": .color(input.color("color", .white)), "uStrength": .float(input.number("strength", 1.5))])
     }
 }

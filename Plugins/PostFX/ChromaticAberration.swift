@@ -27,8 +27,6 @@ public struct ChromaticAberration: PostPass {
             vec4 b = texture(uSource, vUV - shift);
             fragColor = vec4(r.r, g.g, b.b, max(g.a, max(r.a, b.a)));
             """, declarations: "uniform float uAmount;"))
-        let out = try gl.target(like: input)
-        try gl.draw(program, into: out, textures: ["uSource": source], uniforms: ["uAmount": .float(amount)])
-        return out.image
+        return try gl.render(program, like: input, textures: ["uSource": source], uniforms: ["uAmount": .float(amount)])
     }
 }

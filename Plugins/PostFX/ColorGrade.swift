@@ -44,13 +44,11 @@ public struct ColorGrade: PostPass {
             uniform float uExposure; uniform float uContrast; uniform float uSaturation; uniform float uTemperature;
             uniform float uTint; uniform float uLift; uniform float uGamma; uniform float uGain;
             """))
-        let out = try gl.target(like: input)
         let names = ["exposure": 0.0, "contrast": 1, "saturation": 1, "temperature": 0, "tint": 0, "lift": 0, "gamma": 1, "gain": 1]
         var uniforms: [String: PassUniform] = [:]
         for (name, fallback) in names {
             uniforms["u" + name.prefix(1).uppercased() + name.dropFirst()] = .float(input.number(name, fallback))
         }
-        try gl.draw(program, into: out, textures: ["uSource": source], uniforms: uniforms)
-        return out.image
+        return try gl.render(program, like: input, textures: ["uSource": source], uniforms: uniforms)
     }
 }

@@ -40,11 +40,9 @@ public struct Grain: PostPass {
                 return float(h & 0xffffffu) / 16777215.0;
             }
             """))
-        let out = try gl.target(like: input)
-        try gl.draw(program, into: out, textures: ["uSource": source], uniforms: [
+        return try gl.render(program, like: input, textures: ["uSource": source], uniforms: [
             "uAmount": .float(amount), "uCell": .float(max(input.number("size", 1.5) * input.pixelScale, 1)),
             "uSeed": .vec2(seed), "uColored": .bool(input.bool("colored")),
         ])
-        return out.image
     }
 }

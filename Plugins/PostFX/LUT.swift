@@ -46,10 +46,8 @@ public struct LUT: PostPass {
             vec3 graded = mix(lo, hi, c.b - b0);
             fragColor = vec4(mix(straight(p), graded, uStrength) * p.a, p.a);
             """, declarations: ShaderLibrary.straight + "\nuniform sampler2D uTable;\nuniform float uN;\nuniform float uStrength;\nuniform vec3 uLow;\nuniform vec3 uHigh;"))
-        let out = try gl.target(like: input)
-        try gl.draw(program, into: out, textures: ["uSource": source, "uTable": table],
+        return try gl.render(program, like: input, textures: ["uSource": source, "uTable": table],
                     uniforms: ["uN": .float(Double(lut.size)), "uStrength": .float(strength),
                               "uLow": .vec3(low.0, low.1, low.2), "uHigh": .vec3(high.0, high.1, high.2)])
-        return out.image
     }
 }

@@ -33,8 +33,6 @@ public struct Pixelate: PostPass {
             ivec2 block = ivec2(floor(vUV * uSize / uBlock));
             fragColor = texelFetch(uSource, min(block, textureSize(uSource, 0) - 1), 0);
             """, declarations: "uniform float uBlock;"))
-        let out = try gl.target(like: input)
-        try gl.draw(show, into: out, textures: ["uSource": blocks.image], uniforms: ["uBlock": .float(size)])
-        return out.image
+        return try gl.render(show, like: input, textures: ["uSource": blocks.image], uniforms: ["uBlock": .float(size)])
     }
 }

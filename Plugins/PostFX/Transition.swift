@@ -79,11 +79,9 @@ public struct Transition: PostPass {
                 fragColor = inA ? texture(uSource, uvA) : (inB ? texture(uTo, uvB) : vec4(0.0));
             }
             """, declarations: "uniform sampler2D uTo;\nuniform int uMode;\nuniform float uProgress;\nuniform float uAngle;\nuniform float uSoftness;"))
-        let out = try gl.target(like: input)
-        try gl.draw(program, into: out, textures: ["uSource": from, "uTo": to], uniforms: [
+        return try gl.render(program, like: input, textures: ["uSource": from, "uTo": to], uniforms: [
             "uMode": .int(mode), "uProgress": .float(progress), "uAngle": .float(radians),
             "uSoftness": .float(input.number("softness", 0.05)),
         ])
-        return out.image
     }
 }

@@ -31,11 +31,9 @@ public struct Vignette: PostPass {
             float k = uStrength * (1.0 - v);
             fragColor = vec4(mix(c.rgb, uColor.rgb * c.a, k), c.a);
             """, declarations: "uniform float uStrength;\nuniform float uRadius;\nuniform float uSoftness;\nuniform vec4 uColor;"))
-        let out = try gl.target(like: input)
-        try gl.draw(program, into: out, textures: ["uSource": source], uniforms: [
+        return try gl.render(program, like: input, textures: ["uSource": source], uniforms: [
             "uStrength": .float(strength), "uRadius": .float(input.number("radius", 0.75)),
             "uSoftness": .float(input.number("softness", 0.5)), "uColor": .color(input.color("color", .black)),
         ])
-        return out.image
     }
 }

@@ -198,11 +198,9 @@ struct PluginTemplate {
                         vec4 c = texture(uSource, vUV);
                         fragColor = vec4(mix(c.rgb, uColor.rgb * c.a, uAmount), c.a);
                         \"\"\", declarations: "uniform vec4 uColor;\\nuniform float uAmount;"))
-                    let out = try gl.target(like: input)
-                    try gl.draw(program, into: out, textures: ["uSource": try input.source()], uniforms: [
+                    return try gl.render(program, like: input, textures: ["uSource": try input.source()], uniforms: [
                         "uColor": .color(input.color("color", .white)), "uAmount": .float(input.number("amount", 0.5)),
                     ])
-                    return out.image
                 }
             }
 

@@ -221,6 +221,15 @@ public final class PassGL {
         try context.checkError("drawing pass '\(program.program.label)'")
     }
 
+    /// Draws `program` into a fresh target the size of the input's pictures and returns what
+    /// it holds: the last step of most passes.
+    public func render(_ program: PassProgram, like input: PassInput, textures: [String: PassImage] = [:],
+                       uniforms: [String: PassUniform] = [:]) throws -> PassImage {
+        let out = try target(like: input)
+        try draw(program, into: out, textures: textures, uniforms: uniforms)
+        return out.image
+    }
+
     /// Copies `image` into `target` (scaled to fit when sizes differ).
     public func copy(_ image: PassImage, into target: PassTarget) throws {
         try draw(copyProgram(), into: target, textures: ["uSource": image])

@@ -16,9 +16,7 @@ import ReelCore
 ///             vec4 c = texture(uSource, vUV);
 ///             fragColor = vec4(c.a - c.rgb, c.a);
 ///             """))
-///         let out = try gl.target(like: input)
-///         try gl.draw(program, into: out, textures: ["uSource": try input.source()])
-///         return out.image
+///         return try gl.render(program, like: input, textures: ["uSource": try input.source()])
 ///     }
 /// }
 /// ```
