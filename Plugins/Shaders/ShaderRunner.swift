@@ -103,7 +103,7 @@ enum ShaderRunner {
                 let next = 1 - history.current[name, default: 0]
                 target = pair[next]
                 history.current[name] = next
-            } else if spec.dialect == .shadertoy, samplersUse("self", spec: spec, input: input) {
+            } else if spec.dialect == .shadertoy, (0..<4).contains(where: { input.string("iChannel\($0)") == "self" }) {
                 let (pair, _) = try persistentPair(key + ".self", width: passWidth, height: passHeight, float: false, gl: gl)
                 let next = 1 - history.current["self", default: 0]
                 target = pair[next]
@@ -120,10 +120,6 @@ enum ShaderRunner {
             output = target.image
         }
         return try convertOut(output, width: width, height: height, gl: gl)
-    }
-
-    private static func samplersUse(_ value: String, spec: ShaderSpec, input: PassInput) -> Bool {
-        (0..<4).contains { input.string("iChannel\($0)") == value }
     }
 
     private static func size(_ expression: String?, variables: [String: Double], fallback: Int, spec: ShaderSpec) throws -> Int {
@@ -180,7 +176,9 @@ enum ShaderRunner {
 
     private static func compile(_ spec: ShaderSpec, gl: PassGL) throws -> PassProgram {
         do {
-            return try gl.program("shaders.\(spec.file.name).\(spec.fragment.hashValue)", fragment: spec.fragment)
+            // One renderer draws one scene, where shader names are unique; a file used as a
+            // layer and as a pass has one fragment shader.
+            return try gl.program("shaders.\(spec.file.name)", fragment: spec.fragment)
         } catch let error as ReelError {
             throw located(error, spec: spec)
         }

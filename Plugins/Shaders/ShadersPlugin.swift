@@ -27,13 +27,10 @@ public struct ShaderFilesPlugin: ReelPlugin {
 public struct ShaderFileDescriber: ShaderFileReader {
     public init() {}
 
-    public func descriptors(for file: ShaderFile) throws -> [ContributionDescriptor] {
-        try Self.specs(for: file).map(\.descriptor)
-    }
-
-    public func importedAssets(for file: ShaderFile) throws -> [(name: String, path: String)] {
-        guard ISF.looksLikeISF(file.source) else { return [] }
-        return try ISF.parse(file).imported.map { (Self.importedAssetName(file.name, $0.name), $0.path) }
+    public func read(_ file: ShaderFile) throws -> ShaderFileContents {
+        let specs = try Self.specs(for: file)
+        let imported = specs.first.map { spec in spec.imported.map { (Self.importedAssetName(file.name, $0.name), $0.path) } } ?? []
+        return ShaderFileContents(descriptors: specs.map(\.descriptor), importedAssets: imported)
     }
 
     /// The asset an ISF `IMPORTED` image is registered under.

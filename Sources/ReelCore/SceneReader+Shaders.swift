@@ -42,11 +42,11 @@ extension SceneReader {
             }
             let shader = ShaderFile(name: entry.key, path: file, resolvedPath: resolved, source: source)
             do {
-                let descriptors = try reader.descriptors(for: shader)
-                catalog.contributions += descriptors
+                let contents = try reader.read(shader)
+                catalog.contributions += contents.descriptors
                 files.append(shader)
                 let folder = URL(fileURLWithPath: resolved).deletingLastPathComponent().path
-                for (name, imported) in try reader.importedAssets(for: shader) {
+                for (name, imported) in contents.importedAssets {
                     let absolute = imported.hasPrefix("/") ? imported : URL(fileURLWithPath: folder).appendingPathComponent(imported).standardizedFileURL.path
                     _ = registerAsset(name: name, file: absolute, node: entry.value, path: path + " (IMPORTED \(name))")
                 }

@@ -25,17 +25,22 @@ public struct ShaderFile: Sendable, Hashable {
 /// a pass, or both) and their parameters. The Shaders plugin implements it; the decoder
 /// cannot read shader files without one.
 public protocol ShaderFileReader: Sendable {
-    /// The contributions `file` makes, all with plugin `shaders` and name `file.name`.
+    /// What `file` adds to the scene, read in one go.
     /// - Throws: `ShaderFileError` locating the problem in `file.source`.
-    func descriptors(for file: ShaderFile) throws -> [ContributionDescriptor]
-
-    /// Pictures the file imports (ISF `IMPORTED`), as asset names and paths relative to the
-    /// shader file; the decoder declares them as scene assets so they travel like any other.
-    func importedAssets(for file: ShaderFile) throws -> [(name: String, path: String)]
+    func read(_ file: ShaderFile) throws -> ShaderFileContents
 }
 
-extension ShaderFileReader {
-    public func importedAssets(for file: ShaderFile) throws -> [(name: String, path: String)] { [] }
+/// What a shader file adds to a scene.
+public struct ShaderFileContents: Sendable {
+    /// Its contributions, all with plugin `shaders` and name `file.name`.
+    public var descriptors: [ContributionDescriptor]
+    /// Pictures it imports (ISF `IMPORTED`), as asset names and paths relative to the shader
+    /// file; the decoder declares them as scene assets so they travel like any other.
+    public var importedAssets: [(name: String, path: String)]
+
+    public init(descriptors: [ContributionDescriptor], importedAssets: [(name: String, path: String)] = []) {
+        (self.descriptors, self.importedAssets) = (descriptors, importedAssets)
+    }
 }
 
 /// A problem in a shader file, located in the file itself (line 1 is its first line).
