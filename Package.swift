@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // Reel: scene files to pictures and video, headless, on Linux. See README.md.
 import PackageDescription
 
@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        // The worker's HTTP server and the coordinator's client (remote dispatch). Hummingbird's
+        // optional traits (swift-configuration, full Foundation) are left off: Reel needs neither.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // MARK: - System libraries (module map + shim header, no logic)
@@ -59,10 +63,20 @@ let package = Package(
         .target(name: "Motion", dependencies: ["ReelCore"], path: "Plugins/Motion", exclude: ["README.md"]),
         .target(name: "PostFX", dependencies: ["ReelCore", "ReelGL"], path: "Plugins/PostFX", exclude: ["README.md"]),
         .target(name: "Shaders", dependencies: ["ReelCore", "ReelGL"], path: "Plugins/Shaders", exclude: ["README.md"]),
-        .executableTarget(name: "reel-bench", dependencies: ["Reel", "CFFmpeg"]),
+        .target(
+            name: "RemoteDispatch",
+            dependencies: [
+                "Reel", "ReelMedia", "CFFmpeg",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Plugins/RemoteDispatch",
+            exclude: ["README.md", "MODAL.md"]
+        ),
+        .executableTarget(name: "reel-bench", dependencies: ["Reel", "CFFmpeg", "RemoteDispatch"]),
         .target(
             name: "ReelCLI",
-            dependencies: ["Reel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Reel", "RemoteDispatch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "reel", dependencies: ["ReelCLI"]),
 
@@ -77,6 +91,7 @@ let package = Package(
                     exclude: ["Golden", "ISF"]),
         .testTarget(name: "PostFXTests", dependencies: ["PostFX", "Reel", "ReelMedia", "ReelGL", "ReelTestSupport"], exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "ReelTests", dependencies: ["Reel", "ReelMedia"]),
+        .testTarget(name: "RemoteDispatchTests", dependencies: ["RemoteDispatch", "Reel", "ReelMedia"]),
         .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"], exclude: ["Support", "Corpus"]),
     ],
     swiftLanguageModes: [.v6]

@@ -133,6 +133,10 @@ public struct RenderJob: Sendable {
     public var plugins: PluginRegistry
     /// Draws every frame this many times the canvas size (0.5 for a quick half-size draft).
     public var scale: Double = 1
+    /// Called with each frame's number and the checksum of its raw RGBA pixels
+    /// (`FrameChecksum`), from the GL thread: the determinism record of remote dispatch.
+    /// Nil (the default) skips the extra readback.
+    public var frameChecksums: (@Sendable (_ frame: Int, _ checksum: String) -> Void)?
 
     /// The size of the frames written: the canvas times `scale`, rounded (to even numbers for
     /// video, which 4:2:0 chroma needs), at least 2 pixels a side.
@@ -278,15 +282,23 @@ public struct RenderJob: Sendable {
                     let renderer = try SceneRenderer.make(scene, plugins: plugins, context: context, first: frames.lowerBound, size: size)
                     defer { renderer.release() }
                     var planes = YUVPlanes()
+                    var pixels: [UInt8] = []
                     while let state = states.take() {
                         if cancel.isCancelled { break }
                         let input: EncoderInput
                         if settings.usesGPUConversion {
                             if let reused = spare.withLock({ $0.popLast() }) { planes.reuse(reused) }
-                            try renderer.renderYUV(state, into: &planes)
+                            if let frameChecksums {
+                                try renderer.renderYUV(state, into: &planes, rgba: &pixels)
+                                frameChecksums(state.frame, FrameChecksum.of(pixels))
+                            } else {
+                                try renderer.renderYUV(state, into: &planes)
+                            }
                             input = .yuv(YUVFrame(taking: &planes))
                         } else {
-                            input = .rgba(try renderer.render(state))
+                            let image = try renderer.render(state)
+                            frameChecksums?(state.frame, FrameChecksum.of(image.pixels))
+                            input = .rgba(image)
                         }
                         if !encoded.put(input) { break }
                     }
@@ -367,6 +379,7 @@ public struct RenderJob: Sendable {
                 while let state = states.take() {
                     if cancel.isCancelled { break }
                     let image = try renderer.render(state)
+                    frameChecksums?(state.frame, FrameChecksum.of(image.pixels))
                     if !images.put((state.frame, image)) { break }
                 }
             }

@@ -54,6 +54,9 @@ extension ReelError.Code {
     public static let unknownEasing = Self("E-SCENE-EASING")
     /// An asset file that does not exist.
     public static let assetMissing = Self("E-SCENE-ASSET-MISSING")
+    /// A file the scene names that was not sent with it: a worker reads only files received
+    /// by hash, never a path of its own machine.
+    public static let fileNotSent = Self("E-SCENE-FILE-NOT-SENT")
     /// A layer names an asset the scene does not declare.
     public static let unknownAsset = Self("E-SCENE-UNKNOWN-ASSET")
     /// `{{name}}` or `--set name=…` names no declared parameter.

@@ -17,6 +17,11 @@ public struct SceneDecoder: Sendable {
     /// Whether `load` reports asset files that do not exist. The default is true; workers
     /// that receive assets by hash turn it off.
     public var checkAssets: Bool
+    /// When set, the only files the scene may read: each key is a path as the scene resolves
+    /// it (against `baseDirectory`), its value the file actually read. A worker decodes a
+    /// scene received with its files by hash this way; any other path is refused
+    /// (`E-SCENE-FILE-NOT-SENT`), so a scene cannot read the worker's own files.
+    public var files: [String: String]?
 
     public init(limits: SceneLimits = SceneLimits(), catalog: PluginCatalog = .core, overrides: [String: String] = [:],
                 checkAssets: Bool = true, shaderReader: (any ShaderFileReader)? = nil) {
@@ -78,7 +83,7 @@ public struct SceneDecoder: Sendable {
             root = try composeYAML(text, file: file)
         }
         let reader = SceneReader(limits: limits, catalog: catalog, shaderReader: shaderReader, baseDirectory: baseDirectory,
-                                 checkAssets: checkAssets)
+                                 checkAssets: checkAssets, files: files)
         let scene = reader.scene(root, overrides: overrides)
         if !reader.diagnostics.isEmpty { throw SceneError(reader.diagnostics) }
         guard let scene else {

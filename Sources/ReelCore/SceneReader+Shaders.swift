@@ -22,9 +22,18 @@ extension SceneReader {
                 continue
             }
             guard let resolved = resolveShaderPath(file, node: entry.value, path: path) else { continue }
+            var readPath = resolved
+            if let sentFiles = self.files {
+                guard let sent = sentFiles[resolved] else {
+                    report(.fileNotSent, "shader file '\(file)' was not sent with the scene; files travel by hash, never by path",
+                           at: entry.value, path: path)
+                    continue
+                }
+                readPath = sent
+            }
             let source: String
             do {
-                let data = try Data(contentsOf: URL(fileURLWithPath: resolved))
+                let data = try Data(contentsOf: URL(fileURLWithPath: readPath))
                 guard data.count <= limits.maxFileBytes else {
                     report(.limitExceeded, "shader file '\(file)' is \(data.count) bytes; the limit is \(limits.maxFileBytes)",
                            at: entry.value, path: path)

@@ -19,7 +19,12 @@ final class SceneReader {
     private var assets: [Asset] = []
     private var layerIDs: [String: String] = [:]
 
-    init(limits: SceneLimits, catalog: PluginCatalog, shaderReader: (any ShaderFileReader)?, baseDirectory: String?, checkAssets: Bool) {
+    /// See `SceneDecoder.files`.
+    let files: [String: String]?
+
+    init(limits: SceneLimits, catalog: PluginCatalog, shaderReader: (any ShaderFileReader)?, baseDirectory: String?, checkAssets: Bool,
+         files: [String: String]? = nil) {
+        self.files = files
         self.limits = limits
         self.catalog = catalog
         self.shaderReader = shaderReader
@@ -276,6 +281,15 @@ final class SceneReader {
         var resolved: String?
         if let baseDirectory {
             resolved = file.hasPrefix("/") ? file : URL(fileURLWithPath: baseDirectory).appendingPathComponent(file).standardizedFileURL.path
+        }
+        if let files {
+            guard let resolved, let sent = files[resolved] else {
+                report(.fileNotSent, "asset file '\(file)' was not sent with the scene; files travel by hash, never by path", at: node, path: path)
+                return nil
+            }
+            let asset = Asset(name: name, path: file, resolvedPath: sent)
+            assets.append(asset)
+            return asset
         }
         if checkAssets, let resolved {
             var isDirectory: ObjCBool = false

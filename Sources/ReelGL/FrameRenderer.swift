@@ -52,6 +52,16 @@ public final class FrameRenderer {
         try converter.convert(target.texture, width: state.width, height: state.height, into: &planes)
     }
 
+    /// Like `renderYUV(_:into:)`, and also reads the RGBA frame into `pixels` (premultiplied,
+    /// rows top to bottom): for checksums of exactly the frame that was converted.
+    public func renderYUV(_ state: FrameState, into planes: inout YUVPlanes, rgba pixels: inout [UInt8]) throws {
+        let target = try draw(state)
+        try target.readPixels(into: &pixels)
+        let converter = try yuv ?? YUVConverter(context: context)
+        yuv = converter
+        try converter.convert(target.texture, width: state.width, height: state.height, into: &planes)
+    }
+
     /// Draws `state` without reading it back: a warm-up frame for stateful passes.
     public func prime(_ state: FrameState) throws {
         _ = try draw(state)
