@@ -84,7 +84,7 @@ public final class Worker: Sendable {
         WorkerHealth(protocolVersion: workerProtocolVersion, version: ReelVersion.string,
                      plugins: plugins.plugins.map { "\($0.name)@\($0.version)" }.sorted(),
                      vendor: info.vendor, renderer: info.renderer, hardware: !info.isSoftware,
-                     encoders: VideoEncoder.availableEncoders().sorted(), maxRenders: configuration.maxRenders,
+                     encoders: DoctorReport.knownEncoders(), maxRenders: configuration.maxRenders,
                      busy: busy.load(ordering: .relaxed), maxPixelFrames: configuration.maxPixelFrames)
     }
 

@@ -40,7 +40,8 @@ public struct DoctorReport: Sendable, Codable {
         return report
     }
 
-    static func knownEncoders() -> [String] {
+    /// The video encoders Reel knows how to drive that this FFmpeg has.
+    public static func knownEncoders() -> [String] {
         let wanted = ["libx264", "libx265", "libsvtav1", "libaom-av1", "libvpx-vp9", "prores_ks", "h264_nvenc", "hevc_nvenc", "av1_nvenc", "gif", "png"]
         let available = Set(VideoEncoder.availableEncoders())
         return wanted.filter(available.contains)
