@@ -4,6 +4,7 @@ import Reel
 import ReelCore
 import ReelGL
 import ReelMedia
+import RemoteDispatch
 
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -97,6 +98,33 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scene parameter (repeatable).", valueName: "name=value"))
     var overrides: [String] = []
 
+    @Option(help: ArgumentHelp("Render on workers: local:N (N worker processes here), http://host:port[,…] (`reel worker`s; token from REEL_WORKER_TOKEN) or modal:https://… (see `reel modal init`). Chunks are joined without re-encoding.", valueName: "target"))
+    var dispatch: String?
+
+    @Option(name: .customLong("chunk-frames"), help: ArgumentHelp("Frames per chunk with --dispatch. The default is planned from a few frames rendered here: long chunks first, short ones at the end.", valueName: "n"))
+    var chunkFrames: Int?
+
+    @Option(name: .customLong("max-in-flight"), help: ArgumentHelp("Chunks sent at once with --dispatch (for modal: how far Modal scales out; the default is 16; for URLs: spread over them).", valueName: "n"))
+    var maxInFlight: Int?
+
+    @Option(help: ArgumentHelp("Failed tries a chunk may have before the job fails (--dispatch). The default is 3.", valueName: "n"))
+    var retries = 3
+
+    @Option(name: .customLong("chunk-timeout"), help: ArgumentHelp("Seconds a chunk may take on a worker before it is tried elsewhere (--dispatch). The default is 600.", valueName: "s"))
+    var chunkTimeout = 600.0
+
+    @Flag(help: "With --dispatch: print the chunks, the expected time and cost, and stop without rendering (a few frames are rendered here to measure).")
+    var plan = false
+
+    @Option(name: .customLong("price"), help: ArgumentHelp("With --plan: price of one GPU-second, for the expected cost (e.g. 0.00111 for $4/h).", valueName: "per-s"))
+    var pricePerSecond: Double?
+
+    @Flag(name: .customLong("allow-mixed-renderers"), help: "With --dispatch: use hardware and software renderers in one job (their frames differ slightly).")
+    var allowMixedRenderers = false
+
+    @Option(name: .customLong("chunk-cache"), help: ArgumentHelp("Where finished chunks are kept by content, so a re-run renders only what changed. The default is ~/.cache/reel/chunks.", valueName: "path"))
+    var chunkCache: String?
+
     enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
         case auto, bar, json, none
     }
@@ -108,6 +136,13 @@ struct RenderCommand: ParsableCommand {
         if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must be more than 0 and at most 1000") }
         if let pngCompression, !(0...9).contains(pngCompression) { throw ValidationError("--png-compression must be 0…9") }
         if let bitrate, parseBitrate(bitrate) == nil { throw ValidationError("--bitrate \(bitrate) is not a rate; write 8M, 2500k or 800000") }
+        if dispatch == nil, chunkFrames != nil || maxInFlight != nil || plan || pricePerSecond != nil {
+            throw ValidationError("--chunk-frames, --max-in-flight, --plan and --price go with --dispatch")
+        }
+        if let chunkFrames, chunkFrames < 1 { throw ValidationError("--chunk-frames must be at least 1") }
+        if let maxInFlight, !(1...4096).contains(maxInFlight) { throw ValidationError("--max-in-flight must be 1…4096") }
+        if !(0...20).contains(retries) { throw ValidationError("--retries must be 0…20") }
+        if !(chunkTimeout > 0) { throw ValidationError("--chunk-timeout must be more than 0 seconds") }
     }
 
     func parseBitrate(_ text: String) -> Int? {
@@ -125,6 +160,7 @@ struct RenderCommand: ParsableCommand {
         do {
             try reportingErrors {
                 var scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
+                let original = scene
                 let ext = (output as NSString).pathExtension.lowercased()
                 var settings = VideoSettings.forExtension(ext, alpha: transparent)
                 if let codec { settings.codec = codec }
@@ -159,6 +195,13 @@ struct RenderCommand: ParsableCommand {
                 var job = RenderJob(scene: scene, frames: range, output: try RenderOutput.forPath(output, settings: settings, png: PNGSettings(compressionLevel: pngCompression ?? 6, filter: pngFilter ?? .up)), overwrite: overwrite,
                                     plugins: ReelCLI.plugins)
                 job.scale = factor
+                if let dispatch {
+                    let adjustments = SceneAdjustments(fps: scene.canvas.fps == original.canvas.fps ? nil : scene.canvas.fps,
+                                                       samples: scene.canvas.samples == original.canvas.samples ? nil : scene.canvas.samples,
+                                                       transparent: transparent)
+                    try runDispatched(target: try DispatchTarget.parse(dispatch), job: job, adjustments: adjustments, cancel: cancel)
+                    return
+                }
                 let gl = try HeadlessGL.open()
                 defer { gl.close() }
                 let reporter = ProgressReporter(mode: progress)
