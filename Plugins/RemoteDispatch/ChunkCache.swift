@@ -48,6 +48,20 @@ public struct ChunkCache: Sendable {
         try AtomicFile.write(try encoder.encode(meta), to: metaPath(key))
     }
 
+    /// Records that the chunk whose frames digest to `stateKey` is stored as `key`, so an
+    /// edited scene that draws these frames the same finds it.
+    public func alias(_ stateKey: String, to key: String) {
+        try? AtomicFile.write(Data(key.utf8), to: folder + "/state-" + stateKey)
+    }
+
+    /// The stored chunk that draws frames digesting to `stateKey`, if any.
+    public func lookup(state stateKey: String) -> (key: String, meta: ChunkMeta)? {
+        guard let data = FileManager.default.contents(atPath: folder + "/state-" + stateKey) else { return nil }
+        let key = String(decoding: data, as: UTF8.self)
+        guard SHA256Hasher.isDigest(key), let meta = lookup(key) else { return nil }
+        return (key, meta)
+    }
+
     /// Saved chunk boundaries of a job, so a re-run cuts the same chunks (and finds them).
     public func plan(_ key: String) -> [ClosedRange<Int>]? {
         guard let data = FileManager.default.contents(atPath: folder + "/plan-" + key + ".json"),

@@ -135,8 +135,9 @@ public final class Coordinator: Sendable {
     /// else the planner's, from a few frames rendered here to measure cost per frame.
     public func plan(slots: Int) throws -> DispatchPlan {
         if let size = options.chunkFrames {
-            return DispatchPlan(chunks: ChunkPlanner.fixed(job.frames, size: size), slots: slots, secondsPerFrame: nil, sampleFrames: 0,
-                                sampleRenderer: nil, overheadSeconds: options.overheadSeconds, reused: false)
+            let chunks = ChunkPlanner.fixed(job.frames, size: size)
+            return DispatchPlan(chunks: chunks, slots: slots, secondsPerFrame: nil, sampleFrames: 0,
+                                sampleRenderer: nil, overheadSeconds: options.overheadSeconds, reused: cache.plan(planKey) == chunks)
         }
         let (spf, count, renderer) = try sampleCost()
         var planner = ChunkPlanner(slots: slots, secondsPerFrame: spf, overheadSeconds: options.overheadSeconds,
@@ -167,9 +168,22 @@ public final class Coordinator: Sendable {
 
     // MARK: - Keys
 
-    /// Content keys of the chunks: what they show (the digest of every frame state they
-    /// draw, warm-up included), the files, the output settings and the versions.
-    func keys(for chunks: [ClosedRange<Int>]) -> [String] {
+    /// Content keys of the chunks, cheap to compute: the scene text, its files, overrides and
+    /// adjustments, the output settings, the versions and the frame range (warm-up included).
+    func textKeys(for chunks: [ClosedRange<Int>]) -> [String] {
+        let base = commonKey(content: "text|\(job.bundle.text)|\(job.bundle.overrides.sorted { $0.key < $1.key })|" +
+            String(decoding: (try? sortedJSON(job.bundle.adjustments)) ?? Data(), as: UTF8.self))
+        return chunks.map { chunk in
+            let warm = warmUp(for: chunk.lowerBound)
+            return SHA256Hasher.hex("\(base)|\(warm.lowerBound)|\(chunk.lowerBound)-\(chunk.upperBound)")
+        }
+    }
+
+    /// Content keys from what the chunks show: the digest of every frame state they draw,
+    /// warm-up included. Equal for a chunk whose frames an edit did not touch, so editing the
+    /// end of a scene re-renders only the chunks at the end. Costlier (every frame is
+    /// evaluated), so it is computed only when the text key misses or while workers render.
+    func stateKeys(for chunks: [ClosedRange<Int>]) -> [String] {
         var frameDigests: [Int: String] = [:]
         let scene = job.scene, plugins = job.plugins
         func digest(_ frame: Int) -> String {
@@ -178,13 +192,7 @@ public final class Coordinator: Sendable {
             frameDigests[frame] = d
             return d
         }
-        var common = SHA256Hasher()
-        common.update("chunk-v1|reel \(ReelVersion.string)|")
-        common.update(job.plugins.plugins.map { "\($0.name)@\($0.version)" }.sorted().joined(separator: ","))
-        common.update(String(decoding: (try? sortedJSON(job.chunkOutput)) ?? Data(), as: UTF8.self))
-        common.update(job.bundle.files.values.sorted().joined(separator: ","))
-        common.update("\(scene.canvas)|\(scene.seed)")
-        let base = common.finalize()
+        let base = commonKey(content: "state|\(scene.canvas)|\(scene.seed)")
         return chunks.map { chunk in
             var hasher = SHA256Hasher()
             hasher.update("\(base)|\(chunk.lowerBound)-\(chunk.upperBound)|")
@@ -192,6 +200,16 @@ public final class Coordinator: Sendable {
             for frame in warm.lowerBound...chunk.upperBound { hasher.update(digest(frame)) }
             return hasher.finalize()
         }
+    }
+
+    private func commonKey(content: String) -> String {
+        var hasher = SHA256Hasher()
+        hasher.update("chunk-v1|reel \(ReelVersion.string)|")
+        hasher.update(job.plugins.plugins.map { "\($0.name)@\($0.version)" }.sorted().joined(separator: ","))
+        hasher.update(String(decoding: (try? sortedJSON(job.chunkOutput)) ?? Data(), as: UTF8.self))
+        hasher.update(job.bundle.files.values.sorted().joined(separator: ","))
+        hasher.update(content)
+        return hasher.finalize()
     }
 
     // MARK: - Run
@@ -269,9 +287,24 @@ public final class Coordinator: Sendable {
         let plan = try self.plan(slots: endpoints.map(\.slots).reduce(0, +))
         cache.savePlan(planKey, plan.chunks)
         let chunks = plan.chunks
-        let keys = self.keys(for: chunks)
+        var keys = self.textKeys(for: chunks)
         var metas: [ChunkMeta?] = keys.map { self.cache.lookup($0) }
+        // A re-run after an edit: chunks whose frames are drawn as before are found by state.
+        if plan.reused, metas.contains(where: { $0 == nil }) {
+            let missing = metas.indices.filter { metas[$0] == nil }
+            for (i, stateKey) in zip(missing, stateKeys(for: missing.map { chunks[$0] })) {
+                if let (key, meta) = cache.lookup(state: stateKey) {
+                    keys[i] = key
+                    metas[i] = meta
+                }
+            }
+        }
         let cached = metas.filter { $0 != nil }.count
+        // State keys of the chunks rendered now, computed while the workers render.
+        let toAlias = metas.indices.filter { metas[$0] == nil }
+        let aliasing = Task.detached { [self] in
+            zip(toAlias, self.stateKeys(for: toAlias.map { chunks[$0] })).map { ($0, $1) }
+        }
         var scheduler = ChunkScheduler(frames: chunks.map(\.count), slots: endpoints.map(\.slots), done: metas.map { $0 != nil },
                                        policy: { var p = ChunkScheduler.Policy(); p.retries = options.retries; return p }(),
                                        seed: UInt64(truncatingIfNeeded: DispatchTime.now().uptimeNanoseconds))
@@ -376,6 +409,8 @@ public final class Coordinator: Sendable {
             throw ReelError(.dispatchFailed, "the dispatched render failed: \(fatal == "every worker was dropped" ? fatal : "a chunk failed on every try") (\(done) of \(chunks.count) chunks done and cached; a re-run renders only the rest)",
                             detail: lines.joined(separator: "\n"))
         }
+
+        for (i, stateKey) in await aliasing.value { cache.alias(stateKey, to: keys[i]) }
 
         // Join, then the manifest beside the output.
         let finalMetas = metas.map { $0! }
