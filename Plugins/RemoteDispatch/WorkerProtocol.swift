@@ -63,6 +63,19 @@ public struct SceneAdjustments: Codable, Sendable, Hashable {
         (self.fps, self.samples, self.transparent) = (fps, samples, transparent)
     }
 
+    /// Checks the values against what `reel render` accepts, before a worker applies them.
+    /// - Throws: `E-WORKER-REQUEST` for a rate outside (0, 1000] or a sample count other
+    ///   than 1, 2, 4, 8 or 16.
+    public func check() throws {
+        // A huge rate would trap converting the frame count to Int: one request, a dead worker.
+        if let fps, !(fps > 0 && fps <= 1000) {
+            throw ReelError(.workerRequest, "adjustments.fps \(fps) is out of range (more than 0, at most 1000)")
+        }
+        if let samples, ![1, 2, 4, 8, 16].contains(samples) {
+            throw ReelError(.workerRequest, "adjustments.samples \(samples) is not 1, 2, 4, 8 or 16")
+        }
+    }
+
     public func apply(to scene: Scene) -> Scene {
         var scene = scene
         if transparent { scene.canvas.background.alpha = 0 }
