@@ -165,6 +165,13 @@ public final class Worker: Sendable {
         guard scale > 0, scale <= 8 else {
             return Self.failure(.badRequest, ReelError(.workerRequest, "scale \(scale) is out of range (more than 0, at most 8)"))
         }
+        do {
+            try request.output.check()
+        } catch let error as ReelError {
+            return Self.failure(.badRequest, error)
+        } catch {
+            return Self.failure(.badRequest, ReelError(.workerRequest, "\(error)"))
+        }
         let pixels = Double(scene.canvas.width) * Double(scene.canvas.height) * scale * scale
         guard pixels * Double(frames.count) <= Double(configuration.maxPixelFrames) else {
             return Self.failure(.badRequest, ReelError(.workerLimit, "frames \(frames.lowerBound)-\(frames.upperBound) at \(Int(pixels)) pixels each exceed this worker's limit of \(configuration.maxPixelFrames) pixels × frames per request",

@@ -126,6 +126,13 @@ public struct ChunkOutput: Codable, Sendable, Hashable {
         VideoSettings(codec: codec, crf: crf, bitrate: bitrate, preset: preset, pixelFormat: pixelFormat, options: options)
     }
 
+    /// Checks what a worker must refuse before it renders, so a bad request is a 400 and not
+    /// a render that fails (500) after the scene was decoded and a slot taken.
+    /// - Throws: `E-WORKER-REQUEST` for settings no chunk can be encoded with.
+    public func check() throws {
+        _ = try renderOutput(at: "chunk")
+    }
+
     /// The output for one chunk written at `path` (a video file, or a PNG pattern).
     /// - Throws: `E-WORKER-REQUEST` for settings no chunk can be encoded with.
     public func renderOutput(at path: String) throws -> RenderOutput {
