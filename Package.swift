@@ -91,7 +91,10 @@ let package = Package(
                     exclude: ["Golden", "ISF"]),
         .testTarget(name: "PostFXTests", dependencies: ["PostFX", "Reel", "ReelMedia", "ReelGL", "ReelTestSupport"], exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "ReelTests", dependencies: ["Reel", "ReelMedia"]),
-        .testTarget(name: "RemoteDispatchTests", dependencies: ["RemoteDispatch", "Reel", "ReelMedia"]),
+        .testTarget(name: "RemoteDispatchTests", dependencies: [
+            "RemoteDispatch", "Reel", "ReelMedia",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"], exclude: ["Support", "Corpus"]),
     ],
     swiftLanguageModes: [.v6]
