@@ -33,9 +33,10 @@ extension SceneBundle {
     }
 
     /// Decodes the bundle on a worker, reading files only from `blobs`.
-    /// - Throws: `E-WORKER-REQUEST` for a file that is not a blob here, the decoder's
-    ///   errors (`E-SCENE-FILE-NOT-SENT` for a path not sent by hash).
+    /// - Throws: `E-WORKER-REQUEST` for a file that is not a blob here or adjustments out of
+    ///   range, the decoder's errors (`E-SCENE-FILE-NOT-SENT` for a path not sent by hash).
     public func decode(plugins: PluginRegistry, blobs: BlobStore) throws -> Scene {
+        try adjustments.check()
         var map: [String: String] = [:]
         for (path, digest) in files {
             guard SHA256Hasher.isDigest(digest) else {

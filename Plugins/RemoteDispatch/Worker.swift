@@ -76,8 +76,13 @@ public final class Worker: Sendable {
         try? FileManager.default.createDirectory(atPath: configuration.workFolder, withIntermediateDirectories: true)
     }
 
+    /// True for `localhost`, `::1` and IPv4 literals in 127.0.0.0/8. A name that merely
+    /// starts with "127." (`127.example.com`) can resolve anywhere, so it is not loopback.
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "127" else { return false }
+        return parts.allSatisfy { part in part.allSatisfy { "0"..."9" ~= $0 } && UInt8(part) != nil }
     }
 
     public var health: WorkerHealth {
@@ -159,6 +164,13 @@ public final class Worker: Sendable {
         let scale = request.output.scale
         guard scale > 0, scale <= 8 else {
             return Self.failure(.badRequest, ReelError(.workerRequest, "scale \(scale) is out of range (more than 0, at most 8)"))
+        }
+        do {
+            try request.output.check()
+        } catch let error as ReelError {
+            return Self.failure(.badRequest, error)
+        } catch {
+            return Self.failure(.badRequest, ReelError(.workerRequest, "\(error)"))
         }
         let pixels = Double(scene.canvas.width) * Double(scene.canvas.height) * scale * scale
         guard pixels * Double(frames.count) <= Double(configuration.maxPixelFrames) else {

@@ -63,6 +63,19 @@ public struct SceneAdjustments: Codable, Sendable, Hashable {
         (self.fps, self.samples, self.transparent) = (fps, samples, transparent)
     }
 
+    /// Checks the values against what `reel render` accepts, before a worker applies them.
+    /// - Throws: `E-WORKER-REQUEST` for a rate outside (0, 1000] or a sample count other
+    ///   than 1, 2, 4, 8 or 16.
+    public func check() throws {
+        // A huge rate would trap converting the frame count to Int: one request, a dead worker.
+        if let fps, !(fps > 0 && fps <= 1000) {
+            throw ReelError(.workerRequest, "adjustments.fps \(fps) is out of range (more than 0, at most 1000)")
+        }
+        if let samples, ![1, 2, 4, 8, 16].contains(samples) {
+            throw ReelError(.workerRequest, "adjustments.samples \(samples) is not 1, 2, 4, 8 or 16")
+        }
+    }
+
     public func apply(to scene: Scene) -> Scene {
         var scene = scene
         if transparent { scene.canvas.background.alpha = 0 }
@@ -111,6 +124,33 @@ public struct ChunkOutput: Codable, Sendable, Hashable {
 
     public var videoSettings: VideoSettings {
         VideoSettings(codec: codec, crf: crf, bitrate: bitrate, preset: preset, pixelFormat: pixelFormat, options: options)
+    }
+
+    /// Encoder options a worker passes to FFmpeg. Encoders also take options that name files
+    /// and write them wherever they say (x264's `stats` with `flags=+pass1`, `dump-yuv` in
+    /// `x264-params`), which would let a request write on the worker's disk; files travel by
+    /// hash, so a worker takes only these plain settings, with plain values. Add a name here
+    /// once it is known to touch no file.
+    public static let workerEncoderOptions: Set<String> = [
+        "tune", "profile", "level", "tier", "quality", "lossless", "cq", "qp", "rc", "b", "maxrate", "bufsize",
+        "g", "bf", "aq-mode", "deadline", "cpu-used", "speed", "row-mt", "tile-columns", "tile-rows",
+    ]
+
+    /// Checks what a worker must refuse before it renders, so a bad request is a 400 and not
+    /// a render that fails (500) after the scene was decoded and a slot taken.
+    /// - Throws: `E-WORKER-REQUEST` for settings no chunk can be encoded with, and for
+    ///   encoder options not in `workerEncoderOptions` or with values other than a plain word.
+    public func check() throws {
+        _ = try renderOutput(at: "chunk")
+        for (name, value) in options.sorted(by: { $0.key < $1.key }) {
+            guard Self.workerEncoderOptions.contains(name) else {
+                throw ReelError(.workerRequest, "encoder option '\(name.prefix(64))' is not one a worker passes on",
+                                detail: "workers take only \(Self.workerEncoderOptions.sorted().joined(separator: ", ")): options that name files are refused")
+            }
+            guard value.range(of: "^[A-Za-z0-9._:+-]{1,64}$", options: .regularExpression) != nil else {
+                throw ReelError(.workerRequest, "encoder option '\(name.prefix(64))' has a value that is not a plain word (letters, digits and . _ : + -)")
+            }
+        }
     }
 
     /// The output for one chunk written at `path` (a video file, or a PNG pattern).

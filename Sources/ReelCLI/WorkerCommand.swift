@@ -44,9 +44,13 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("max-pixel-frames"), help: ArgumentHelp("Refuse requests for more than this many pixels × frames. The default is 3600 frames of 1080p.", valueName: "n"))
     var maxPixelFrames = 1920 * 1080 * 3600
 
+    @Option(name: .customLong("max-blob-size"), help: ArgumentHelp("Refuse uploaded files larger than this many MB (413). The default is 1024.", valueName: "MB"))
+    var maxBlobSize = 1024
+
     func validate() throws {
         guard (1...64).contains(maxRenders) else { throw ValidationError("--max-renders must be 1…64") }
         guard cacheSize > 0 else { throw ValidationError("--cache-size must be more than 0") }
+        guard (1...(1 << 20)).contains(maxBlobSize) else { throw ValidationError("--max-blob-size must be 1…1048576 (MB)") }
         guard Self.address(listen) != nil else { throw ValidationError("--listen \(listen) is not host:port (e.g. 0.0.0.0:7600 or 127.0.0.1:0)") }
     }
 
@@ -71,6 +75,7 @@ struct WorkerCommand: ParsableCommand {
             configuration.maxRenders = maxRenders
             configuration.blobCacheBytes = Int64(cacheSize) << 20
             configuration.maxPixelFrames = maxPixelFrames
+            configuration.maxBlobBytes = maxBlobSize << 20
             configuration.fault = ProcessInfo.processInfo.environment["REEL_WORKER_FAULT"].flatMap(WorkerFault.init(rawValue:))
             let worker = try Worker(configuration: configuration, plugins: ReelCLI.plugins)
             let info = worker.info
