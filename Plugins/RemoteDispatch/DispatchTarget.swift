@@ -69,7 +69,7 @@ public final class LocalWorkers: @unchecked Sendable {
             for index in 0..<count {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = ["worker", "--listen", "127.0.0.1:0", "--cache-dir", folder + "/w\(index + 1)"]
+                process.arguments = ["worker", "--listen", "127.0.0.1:0", "--cache-dir", folder + "/w\(index + 1)", "--exit-with-parent"]
                 var environment = ProcessInfo.processInfo.environment
                 environment["REEL_WORKER_TOKEN"] = token
                 process.environment = environment

@@ -47,6 +47,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("max-blob-size"), help: ArgumentHelp("Refuse uploaded files larger than this many MB (413). The default is 1024.", valueName: "MB"))
     var maxBlobSize = 1024
 
+    @Flag(name: .customLong("exit-with-parent"), help: .hidden)
+    var exitWithParent = false
+
     func validate() throws {
         guard (1...64).contains(maxRenders) else { throw ValidationError("--max-renders must be 1…64") }
         guard cacheSize > 0 else { throw ValidationError("--cache-size must be more than 0") }
@@ -78,6 +81,15 @@ struct WorkerCommand: ParsableCommand {
             configuration.maxBlobBytes = maxBlobSize << 20
             configuration.fault = ProcessInfo.processInfo.environment["REEL_WORKER_FAULT"].flatMap(WorkerFault.init(rawValue:))
             let worker = try Worker(configuration: configuration, plugins: ReelCLI.plugins)
+            if exitWithParent {
+                // Workers `--dispatch local:N` started: they go when their coordinator goes,
+                // however it ends (a SIGKILL gives it no chance to stop them).
+                let parent = getppid()
+                Thread {
+                    while getppid() == parent { usleep(250_000) }
+                    exit(0)
+                }.start()
+            }
             let info = worker.info
             let failure = Mutex<(any Error)?>(nil)
             let done = DispatchSemaphore(value: 0)

@@ -9,7 +9,7 @@ import Testing
 /// `reel render --dispatch` against real `reel worker` processes on loopback: the output
 /// must be what a single-machine render gives, whatever the workers do wrong.
 @Suite(.serialized)
-struct DispatchEndToEndTests {
+final class DispatchEndToEndTests {
     static let scenes = WorkerProcess.packageRoot.appendingPathComponent("Scenes").path
 
     /// A scratch folder with its own chunk cache.
@@ -20,6 +20,8 @@ struct DispatchEndToEndTests {
     }()
 
     var cache: String { folder + "/cache" }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     @Test func localWorkersWriteTheSamePNGsAsALocalRenderWarmUpIncluded() throws {
         // fireworks: particles under a persistent-buffer shader with a 60-frame warm-up, so
