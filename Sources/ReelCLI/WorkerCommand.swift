@@ -87,7 +87,7 @@ struct WorkerCommand: ParsableCommand {
                 let parent = getppid()
                 Thread {
                     while getppid() == parent { usleep(250_000) }
-                    exit(0)
+                    Foundation.exit(0)
                 }.start()
             }
             let info = worker.info
