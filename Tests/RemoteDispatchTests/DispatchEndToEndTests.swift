@@ -23,14 +23,14 @@ final class DispatchEndToEndTests {
 
     deinit { try? FileManager.default.removeItem(atPath: folder) }
 
-    @Test func localWorkersWriteTheSamePNGsAsALocalRenderWarmUpIncluded() throws {
+    @Test func localWorkersWriteTheSamePNGsAsALocalRenderWarmUpIncluded() async throws {
         // fireworks: particles under a persistent-buffer shader with a 60-frame warm-up, so
         // every chunk must draw its warm-up window to match.
         let scene = Self.scenes + "/fireworks.yaml"
-        let dispatched = try reel(["render", scene, "-o", folder + "/d/####.png", "--frames", "60-71", "--scale", "0.25",
+        let dispatched = try await reel(["render", scene, "-o", folder + "/d/####.png", "--frames", "60-71", "--scale", "0.25",
                                    "--dispatch", "local:3", "--chunk-frames", "4", "--chunk-cache", cache])
         #expect(dispatched.status == 0, "\(dispatched.stderr)")
-        let local = try reel(["render", scene, "-o", folder + "/l/####.png", "--frames", "60-71", "--scale", "0.25"])
+        let local = try await reel(["render", scene, "-o", folder + "/l/####.png", "--frames", "60-71", "--scale", "0.25"])
         #expect(local.status == 0, "\(local.stderr)")
         for frame in 60...71 {
             let name = String(format: "/%04d.png", frame)
@@ -48,18 +48,18 @@ final class DispatchEndToEndTests {
         defer { workers.forEach { $0.stop() } }
         let scene = Self.scenes + "/effects.yaml"  // a LUT file travels as a blob
         let out = folder + "/urls.mp4"
-        let run = try reel(["render", scene, "-o", out, "--frames", "0-29", "--scale", "0.25", "--dispatch", workers.map(\.baseURL).joined(separator: ","),
+        let run = try await reel(["render", scene, "-o", out, "--frames", "0-29", "--scale", "0.25", "--dispatch", workers.map(\.baseURL).joined(separator: ","),
                             "--chunk-frames", "8", "--chunk-cache", cache], environment: ["REEL_WORKER_TOKEN": token])
         #expect(run.status == 0, "\(run.stderr)")
         let manifest = try readManifest(out + ".manifest.json")
         #expect(Set(manifest.chunks.compactMap(\.worker)).count == 2, "both workers rendered")
         // The checksums equal the same chunks rendered here, and the frames of a plain render.
-        let expected = try localChecksums(scene: scene, frames: 0...29, chunks: manifest.chunks.map { $0.first...$0.last }, out: out)
+        let expected = try await localChecksums(scene: scene, frames: 0...29, chunks: manifest.chunks.map { $0.first...$0.last }, out: out)
         #expect(manifest.frameChecksums == expected.chunked)
         #expect(manifest.frameChecksums == expected.whole)
         let report = try ChunkJoiner.verify(out, expectedFrames: 30)
         #expect(report.frames == 30)
-        try expectPlaysThrough(out, frames: 30)
+        try await expectPlaysThrough(out, frames: 30)
     }
 
     @Test func aWorkerKilledMidChunkIsRoutedAround() async throws {
@@ -72,9 +72,9 @@ final class DispatchEndToEndTests {
                                 environment: ["REEL_WORKER_TOKEN": token])
         #expect(await workers[0].waitForLog("started"), "worker 1 never got a chunk")
         kill(workers[0].process.processIdentifier, SIGKILL)
-        let result = job.wait()
+        let result = await job.wait()
         #expect(result.status == 0, "\(result.stderr)")
-        try expectSameAsLocal(out, scene: Self.scenes + "/effects.yaml", frames: 0...47)
+        try await expectSameAsLocal(out, scene: Self.scenes + "/effects.yaml", frames: 0...47)
     }
 
     @Test func corruptChunksAreRejectedAndTheWorkerDropped() async throws {
@@ -83,14 +83,14 @@ final class DispatchEndToEndTests {
         let honest = try WorkerProcess(token: token)
         defer { liar.stop(); honest.stop() }
         let out = folder + "/corrupt.mp4"
-        let run = try reel(["render", Self.scenes + "/hello.yaml", "-o", out, "--frames", "0-39", "--dispatch", "\(liar.baseURL),\(honest.baseURL)",
+        let run = try await reel(["render", Self.scenes + "/hello.yaml", "-o", out, "--frames", "0-39", "--dispatch", "\(liar.baseURL),\(honest.baseURL)",
                             "--chunk-frames", "5", "--chunk-cache", cache, "--progress", "json"], environment: ["REEL_WORKER_TOKEN": token])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(liar.stderr.contains("started"), "the corrupting worker was never asked")
         let manifest = try readManifest(out + ".manifest.json")
         #expect(manifest.chunks.allSatisfy { $0.worker == "127.0.0.1:\(honest.port)" }, "a corrupt chunk was kept")
         #expect(run.stderr.contains("\"state\":\"dropped\""), "the corrupting worker was not dropped")
-        try expectSameAsLocal(out, scene: Self.scenes + "/hello.yaml", frames: 0...39)
+        try await expectSameAsLocal(out, scene: Self.scenes + "/hello.yaml", frames: 0...39)
     }
 
     @Test func aHangingWorkerTimesOutAndTheChunkMovesOn() async throws {
@@ -99,38 +99,38 @@ final class DispatchEndToEndTests {
         let good = try WorkerProcess(token: token)
         defer { hung.stop(); good.stop() }
         let out = folder + "/hang.mp4"
-        let run = try reel(["render", Self.scenes + "/hello.yaml", "-o", out, "--frames", "0-19", "--dispatch", "\(hung.baseURL),\(good.baseURL)",
+        let run = try await reel(["render", Self.scenes + "/hello.yaml", "-o", out, "--frames", "0-19", "--dispatch", "\(hung.baseURL),\(good.baseURL)",
                             "--chunk-frames", "5", "--chunk-timeout", "2", "--chunk-cache", cache], environment: ["REEL_WORKER_TOKEN": token])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(hung.stderr.contains("started"))
-        try expectSameAsLocal(out, scene: Self.scenes + "/hello.yaml", frames: 0...19)
+        try await expectSameAsLocal(out, scene: Self.scenes + "/hello.yaml", frames: 0...19)
     }
 
-    @Test func aWorkerWithAnotherTokenIsLeftOutAndNoServableWorkerFailsClearly() throws {
+    @Test func aWorkerWithAnotherTokenIsLeftOutAndNoServableWorkerFailsClearly() async throws {
         let token = WorkerProcess.makeToken()
         let stranger = try WorkerProcess(token: WorkerProcess.makeToken())
         let ours = try WorkerProcess(token: token)
         defer { stranger.stop(); ours.stop() }
         let out = folder + "/auth.mp4"
-        let run = try reel(["render", Self.scenes + "/hello.yaml", "-o", out, "--frames", "0-9", "--dispatch", "\(stranger.baseURL),\(ours.baseURL)",
+        let run = try await reel(["render", Self.scenes + "/hello.yaml", "-o", out, "--frames", "0-9", "--dispatch", "\(stranger.baseURL),\(ours.baseURL)",
                             "--chunk-frames", "5", "--chunk-cache", cache], environment: ["REEL_WORKER_TOKEN": token])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(!stranger.stderr.contains("started"))
-        try expectSameAsLocal(out, scene: Self.scenes + "/hello.yaml", frames: 0...9)
+        try await expectSameAsLocal(out, scene: Self.scenes + "/hello.yaml", frames: 0...9)
 
-        let refused = try reel(["render", Self.scenes + "/hello.yaml", "-o", folder + "/none.mp4", "--dispatch", stranger.baseURL,
+        let refused = try await reel(["render", Self.scenes + "/hello.yaml", "-o", folder + "/none.mp4", "--dispatch", stranger.baseURL,
                                 "--chunk-frames", "5", "--chunk-cache", cache], environment: ["REEL_WORKER_TOKEN": token])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("no worker can serve") && refused.stderr.contains("token"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/none.mp4"))
     }
 
-    @Test func aChunkThatFailsEverywhereFailsTheJobWithAReportAndNoOutput() throws {
+    @Test func aChunkThatFailsEverywhereFailsTheJobWithAReportAndNoOutput() async throws {
         let token = WorkerProcess.makeToken()
         let workers = try (0..<2).map { _ in try WorkerProcess(token: token, environment: ["REEL_WORKER_FAULT": "corrupt"]) }
         defer { workers.forEach { $0.stop() } }
         let out = folder + "/failed.mp4"
-        let run = try reel(["render", Self.scenes + "/hello.yaml", "-o", out, "--frames", "0-9", "--dispatch", workers.map(\.baseURL).joined(separator: ","),
+        let run = try await reel(["render", Self.scenes + "/hello.yaml", "-o", out, "--frames", "0-9", "--dispatch", workers.map(\.baseURL).joined(separator: ","),
                             "--chunk-frames", "5", "--retries", "2", "--chunk-cache", cache], environment: ["REEL_WORKER_TOKEN": token])
         #expect(run.status != 0)
         #expect(run.stderr.contains("E-DISPATCH") && run.stderr.contains("hash to"), "\(run.stderr)")
@@ -148,35 +148,35 @@ final class DispatchEndToEndTests {
         let first = try startReel(arguments, environment: ["REEL_WORKER_TOKEN": token])
         #expect(await first.waitForStderr(count: "\"finished\"", atLeast: 4), "the first run finished no chunks")
         kill(first.process.processIdentifier, SIGKILL)
-        _ = first.wait()
+        _ = await first.wait()
         #expect(!FileManager.default.fileExists(atPath: out))
         let stored = try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasSuffix(".json") && !$0.hasPrefix("plan-") }.count
         #expect(stored >= 4 && stored < 16, "\(stored) chunks cached when the coordinator was killed")
         try await Task.sleep(for: .milliseconds(500))  // renders the dead coordinator asked for finish
         let before = workers.map { $0.stderr.components(separatedBy: "started").count - 1 }
-        let second = try reel(arguments, environment: ["REEL_WORKER_TOKEN": token])
+        let second = try await reel(arguments, environment: ["REEL_WORKER_TOKEN": token])
         #expect(second.status == 0, "\(second.stderr)")
         let after = workers.map { $0.stderr.components(separatedBy: "started").count - 1 }
         let rendered = zip(after, before).map { $0 - $1 }.reduce(0, +)
         #expect(rendered == 16 - stored, "rendered \(rendered) chunks on resume with \(stored) of 16 cached")
-        try expectSameAsLocal(out, scene: Self.scenes + "/effects.yaml", frames: 0...63, scale: 0.25)
+        try await expectSameAsLocal(out, scene: Self.scenes + "/effects.yaml", frames: 0...63, scale: 0.25)
     }
 
-    @Test func editingTheEndOfASceneRendersOnlyTheChunksItChanged() throws {
+    @Test func editingTheEndOfASceneRendersOnlyTheChunksItChanged() async throws {
         let original = try String(contentsOfFile: Self.scenes + "/hello.yaml", encoding: .utf8)
         let scene = folder + "/edit.yaml"
         try original.write(toFile: scene, atomically: true, encoding: .utf8)
         let arguments = ["render", scene, "-o", folder + "/edit.mp4", "--dispatch", "local:2", "--chunk-frames", "15", "--chunk-cache", cache, "--overwrite"]
-        let first = try reel(arguments)
+        let first = try await reel(arguments)
         #expect(first.status == 0 && first.stdout.contains("4 chunks (0 cached"), "\(first.stdout) \(first.stderr)")
         // The ring fades out over the last half second: frames 45-59 change, the rest do not.
         try (original + "    opacity: { keys: [[0s, 1], [1.5s, 1], [2s, 0.2]] }\n").write(toFile: scene, atomically: true, encoding: .utf8)
-        let second = try reel(arguments)
+        let second = try await reel(arguments)
         #expect(second.status == 0 && second.stdout.contains("4 chunks (3 cached, 1 tries"), "\(second.stdout) \(second.stderr)")
     }
 
-    @Test func planPrintsChunksTimeAndCostWithoutRendering() throws {
-        let run = try reel(["render", Self.scenes + "/hello.yaml", "-o", folder + "/plan.mp4", "--dispatch", "local:4", "--plan", "--price", "0.001",
+    @Test func planPrintsChunksTimeAndCostWithoutRendering() async throws {
+        let run = try await reel(["render", Self.scenes + "/hello.yaml", "-o", folder + "/plan.mp4", "--dispatch", "local:4", "--plan", "--price", "0.001",
                             "--chunk-cache", cache])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("plan: ") && run.stdout.contains("expected: ") && run.stdout.contains("price: "), "\(run.stdout)")
@@ -191,7 +191,13 @@ final class DispatchEndToEndTests {
 
     /// Checksums of the frames rendered here: chunk by chunk as a worker would, and in one go.
     func localChecksums(scene path: String, frames: ClosedRange<Int>, chunks: [ClosedRange<Int>], out: String,
-                        scale: Double = 0.25) throws -> (chunked: [String], whole: [String]) {
+                        scale: Double = 0.25) async throws -> (chunked: [String], whole: [String]) {
+        let folder = self.folder
+        return try await offThread { try Self.checksums(scene: path, frames: frames, chunks: chunks, out: out, scale: scale, folder: folder) }
+    }
+
+    static func checksums(scene path: String, frames: ClosedRange<Int>, chunks: [ClosedRange<Int>], out: String,
+                          scale: Double, folder: String) throws -> (chunked: [String], whole: [String]) {
         let scene = try SceneDecoder(plugins: .standard).load(path: path)
         let gl = try HeadlessGL.open()
         defer { gl.close() }
@@ -210,21 +216,22 @@ final class DispatchEndToEndTests {
 
     /// The dispatched file holds exactly the frames a local render draws (by checksum) and
     /// plays through.
-    func expectSameAsLocal(_ out: String, scene: String, frames: ClosedRange<Int>, scale: Double = 0.25) throws {
+    func expectSameAsLocal(_ out: String, scene: String, frames: ClosedRange<Int>, scale: Double = 0.25) async throws {
         let manifest = try readManifest(out + ".manifest.json")
-        let expected = try localChecksums(scene: scene, frames: frames, chunks: [], out: out, scale: manifest.output.scale)
+        let expected = try await localChecksums(scene: scene, frames: frames, chunks: [], out: out, scale: manifest.output.scale)
         #expect(manifest.frameChecksums == expected.whole, "frames differ from a local render")
-        #expect(try ChunkJoiner.verify(out, expectedFrames: frames.count).frames == frames.count)
-        try expectPlaysThrough(out, frames: frames.count)
+        let verified = try ChunkJoiner.verify(out, expectedFrames: frames.count)
+        #expect(verified.frames == frames.count)
+        try await expectPlaysThrough(out, frames: frames.count)
     }
 
     /// ffprobe (when installed) counts the frames and sees increasing timestamps.
-    func expectPlaysThrough(_ path: String, frames: Int) throws {
+    func expectPlaysThrough(_ path: String, frames: Int) async throws {
         guard let ffprobe = ["/usr/bin/ffprobe", "/usr/local/bin/ffprobe"].first(where: FileManager.default.isExecutableFile) else {
             print("skipped ffprobe check: ffprobe is not installed (ChunkJoiner.verify checked frame count and timestamps)")
             return
         }
-        let probe = try run(ffprobe, ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts,dts", "-of", "csv=p=0", path])
+        let probe = try await run(ffprobe, ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts,dts", "-of", "csv=p=0", path])
         let rows = probe.stdout.split(separator: "\n").map { $0.split(separator: ",").compactMap { Int($0) } }
         #expect(rows.count == frames, "ffprobe counts \(rows.count) frames")
         let dts = rows.compactMap { $0.count == 2 ? $0[1] : nil }
@@ -290,11 +297,15 @@ final class RunningReel: @unchecked Sendable {
         return stderr.components(separatedBy: text).count - 1 >= n
     }
 
-    func wait() -> Finished {
-        process.waitUntilExit()
-        out.waitForEnd()
-        err.waitForEnd()
-        return Finished(status: process.terminationStatus, stdout: out.text, stderr: err.text)
+    /// Waits on a thread of its own: blocking the few threads Swift concurrency has would
+    /// stall every other test running meanwhile.
+    func wait() async -> Finished {
+        (try? await offThread { [self] in
+            process.waitUntilExit()
+            out.waitForEnd()
+            err.waitForEnd()
+            return Finished(status: process.terminationStatus, stdout: out.text, stderr: err.text)
+        }) ?? Finished(status: -1, stdout: "", stderr: "")
     }
 }
 
@@ -302,10 +313,17 @@ func startReel(_ arguments: [String], environment: [String: String] = [:]) throw
     try RunningReel(WorkerProcess.binary.path, arguments, environment: environment)
 }
 
-func reel(_ arguments: [String], environment: [String: String] = [:]) throws -> Finished {
-    try startReel(arguments, environment: environment).wait()
+func reel(_ arguments: [String], environment: [String: String] = [:]) async throws -> Finished {
+    try await startReel(arguments, environment: environment).wait()
 }
 
-func run(_ executable: String, _ arguments: [String]) throws -> Finished {
-    try RunningReel(executable, arguments, environment: [:]).wait()
+func run(_ executable: String, _ arguments: [String]) async throws -> Finished {
+    try await RunningReel(executable, arguments, environment: [:]).wait()
+}
+
+/// Runs blocking work (a process, a GL render) on a thread of its own.
+func offThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
 }
