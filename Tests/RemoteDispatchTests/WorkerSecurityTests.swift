@@ -1,3 +1,4 @@
+import Glibc
 import Foundation
 import Synchronization
 import Testing
@@ -342,9 +343,11 @@ struct WorkerSecurityTests {
         var request = RenderRequestJSON.tiny()
         RenderRequestJSON.set(&request, ["last"], to: 1)  // 64 × 64 × 2 frames, at the pixel limit
         let body = try RenderRequestJSON.encode(request)
-        let first = Task { try await worker.http.render(body, timeout: 60) }
-        defer { first.cancel() }
-        #expect(await worker.waitForLog("render 0-1: started"), "the first render began: \(worker.stderr)")
+        // The first request goes out on a plain socket from a thread of its own: under a full
+        // `swift test` the concurrency pool can be busy for a long while with other suites.
+        let first = try RawRequest(port: worker.port, method: "POST", path: "/v1/render", token: worker.token, body: body)
+        defer { first.close() }
+        #expect(await worker.waitForLog("render 0-1: started", timeout: 180), "the first render began: \(worker.stderr)")
         let second = try await worker.http.render(body)
         expectRefused(second, 429, "E-WORKER-BUSY")
         #expect(second.header("Retry-After") != nil)
@@ -489,4 +492,35 @@ private struct SharedWorkersTrait: SuiteTrait, TestScoping {
 private extension Trait where Self == SharedWorkersTrait {
     /// Starts the suite's workers on first use and stops them when it ends.
     static var sharedWorkers: Self { SharedWorkersTrait() }
+}
+
+/// An HTTP request written on a blocking socket and left open, its answer never read: holds
+/// a worker's render slot without needing Swift concurrency to make progress.
+final class RawRequest: Sendable {
+    private let socket: Int32
+
+    init(port: Int, method: String, path: String, token: String?, body: [UInt8]) throws {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { Glibc.close(fd); throw POSIXError(.ECONNREFUSED) }
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        let bytes = Array((head + "\r\n").utf8) + body
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { Glibc.close(fd); throw POSIXError(.EIO) }
+            sent += n
+        }
+        socket = fd
+    }
+
+    func close() { Glibc.close(socket) }
 }
