@@ -58,6 +58,7 @@ public struct ChunkScheduler: Sendable {
     private var failedOn: [Set<Int>]
     private var consecutiveFailures: [Int]
     private var busy: [Int]
+    /// Seconds per frame of each finished chunk, ascending.
     private var secondsPerFrame: [Double] = []
     private var nextID = 0
     private var random: SplitMix
@@ -110,7 +111,7 @@ public struct ChunkScheduler: Sendable {
         let copied = Set(running.values.filter(\.speculative).map(\.chunk))
         let stragglers = running.values
             .filter { !$0.speculative && !copied.contains($0.chunk) && isStraggler($0, now: now, perFrame: perFrame) }
-            .sorted { $0.started < $1.started }
+            .sorted { ($0.started, $0.id) < ($1.started, $1.id) }  // ids break ties: `running` has no order
         for attempt in stragglers {
             guard let index = free.lastIndex(where: { $0 != attempt.worker }) else { break }
             let worker = free.remove(at: index)
@@ -126,7 +127,7 @@ public struct ChunkScheduler: Sendable {
 
     private var medianSecondsPerFrame: Double? {
         guard !secondsPerFrame.isEmpty else { return nil }
-        return secondsPerFrame.sorted()[secondsPerFrame.count / 2]
+        return secondsPerFrame[secondsPerFrame.count / 2]
     }
 
     private mutating func start(_ chunk: Int, on worker: Int, now: Double, speculative: Bool) -> Attempt {
@@ -145,7 +146,14 @@ public struct ChunkScheduler: Sendable {
         consecutiveFailures[attempt.worker] = 0
         guard !done[attempt.chunk] else { return [] }
         done[attempt.chunk] = true
-        secondsPerFrame.append((now - attempt.started) / Double(max(frames[attempt.chunk], 1)))
+        // Kept sorted, so the median the straggler check asks for often is a lookup.
+        let perFrame = (now - attempt.started) / Double(max(frames[attempt.chunk], 1))
+        var low = 0, high = secondsPerFrame.count
+        while low < high {
+            let middle = (low + high) / 2
+            if secondsPerFrame[middle] <= perFrame { low = middle + 1 } else { high = middle }
+        }
+        secondsPerFrame.insert(perFrame, at: low)
         pending.removeAll { $0 == attempt.chunk }
         let others = running.values.filter { $0.chunk == attempt.chunk }
         for other in others {

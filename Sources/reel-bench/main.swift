@@ -3,7 +3,8 @@ import Reel
 
 /// `make bench`: draw speed of Reel's renderer (evaluate + draw + readback, no encoding)
 /// beside the hand-written ModernGL yardstick in ../shared/bench, measured in the same run.
-/// Prints a table of medians; it is a measurement, not a test.
+/// Prints tables of medians; it is a measurement, not a test.
+/// First the dispatch simulation (no GL needed); `reel-bench dispatch` prints only that.
 
 /// Frames per second of evaluate + draw + readback, the way the render pipeline runs them:
 /// the timeline is evaluated on one thread a few frames ahead while the GL thread draws and
@@ -99,6 +100,11 @@ let environment = ProcessInfo.processInfo.environment
 let rounds = Int(environment["BENCH_ROUNDS"] ?? "") ?? 3
 let python = environment["YARDSTICK_PYTHON"]
 let benchFolder = environment["YARDSTICK_DIR"] ?? "../shared/bench"
+
+// The dispatch simulation needs no GL, so it runs first and prints even where GL fails.
+let dispatchOnly = CommandLine.arguments.dropFirst().contains("dispatch")
+if dispatchOnly || environment["BENCH_DISPATCH"] != "0" { DispatchBench.run() }
+if dispatchOnly { exit(0) }
 
 do {
     let gl = try HeadlessGL.open()
