@@ -1,10 +1,15 @@
 /// Cuts a frame range into chunks.
 ///
 /// Big chunks first, smaller towards the end ("factoring"): each round hands every slot a
-/// chunk of about half the remaining work divided by the slots, so early chunks waste little
-/// on per-chunk overhead and the last ones are short enough that no worker finishes long
-/// after the others. No chunk is so short that its overhead (the request, warm-up frames)
-/// costs more than a tenth of it.
+/// chunk of a third of the remaining work divided by the slots, so early chunks waste little
+/// on per-chunk overhead, and any chunk is short enough that if it straggles, is noticed at
+/// 1.5 times its expected time and copied, the copy still ends about when the others do
+/// (a chunk started at t with d seconds is done by t + 2.5 d; a third of the work left per
+/// slot keeps that near the end). With half, the textbook divisor, a first-round chunk that
+/// straggled ended long after the rest: the simulation's median makespan at a hundred
+/// workers was 1.30 times the ideal, against 1.16. No chunk is so short that its overhead
+/// (the request, warm-up frames) costs more than a seventh of it, and the last stretch is
+/// cut evenly into chunks of about that minimum.
 public struct ChunkPlanner: Sendable {
     /// Render slots across all workers.
     public var slots: Int
@@ -27,28 +32,46 @@ public struct ChunkPlanner: Sendable {
         self.maxChunkSeconds = maxChunkSeconds
     }
 
-    /// The fewest frames a chunk should have: its overhead at most a ninth of its frames' time.
+    /// The fewest frames a chunk should have: its frames' time at least six times its
+    /// overhead. Short last chunks shorten the tail (at nine times, the simulation's median
+    /// makespan at a hundred workers was 1.18 times the ideal, not 1.16); shorter still would
+    /// spend the gain again on overhead.
     public var minimumFrames: Int {
         let overhead = overheadSeconds + Double(warmUpFrames) * secondsPerFrame
-        return max(1, Int((9 * overhead / secondsPerFrame).rounded(.up)))
+        return max(1, Int((6 * overhead / secondsPerFrame).rounded(.up)))
     }
 
+    /// The most frames a chunk may have: `maxChunkSeconds` of them, unless that is under the
+    /// minimum.
     public var maximumFrames: Int { max(minimumFrames, Int(maxChunkSeconds / secondsPerFrame)) }
 
-    /// The chunks, in the order they should start.
+    /// The chunks, in the order they should start: every frame once, in order; sizes never
+    /// grow; none over the maximum; none under the minimum unless the whole range is, or the
+    /// maximum is under two minimums (the maximum wins).
     public func plan(_ frames: ClosedRange<Int>) -> [ClosedRange<Int>] {
+        var sizes: [Int] = []
+        var left = frames.count
+        while left > 0 {
+            let share = (left + 3 * slots - 1) / (3 * slots)
+            guard 2 * share > 3 * minimumFrames else {
+                // The last stretch: as many chunks as the minimum allows, evenly, longer first.
+                // Starting it while a round's share is still one and a half minimums keeps
+                // these (under one and a half minimums each) no longer than the round before.
+                let count = max(1, left / minimumFrames, (left + maximumFrames - 1) / maximumFrames)
+                sizes += (0..<count).map { left / count + ($0 < left % count ? 1 : 0) }
+                break
+            }
+            // A round takes about a third of what is left, so the last stretch stays long
+            // enough to be cut at the minimum.
+            let size = min(maximumFrames, share)
+            for _ in 0..<slots { sizes.append(size) }
+            left -= size * slots
+        }
         var chunks: [ClosedRange<Int>] = []
         var next = frames.lowerBound
-        while next <= frames.upperBound {
-            let remaining = frames.upperBound - next + 1
-            let size = min(maximumFrames, max(minimumFrames, (remaining + 2 * slots - 1) / (2 * slots)))
-            for _ in 0..<slots where next <= frames.upperBound {
-                let left = frames.upperBound - next + 1
-                // A remainder smaller than a minimum chunk joins this one.
-                let take = left - size < minimumFrames ? left : size
-                chunks.append(next...(next + take - 1))
-                next += take
-            }
+        for size in sizes {
+            chunks.append(next...(next + size - 1))
+            next += size
         }
         return chunks
     }
