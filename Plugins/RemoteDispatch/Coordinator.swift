@@ -31,7 +31,7 @@ public struct DispatchOptions: Sendable {
     /// Fixed chunk length; nil lets the planner choose from sample frames.
     public var chunkFrames: Int?
     /// Failed attempts a chunk may have before the job fails.
-    public var retries = 3
+    public var retries = 4
     /// Seconds one chunk may take on a worker before it is tried elsewhere.
     public var chunkTimeout = 600.0
     /// Allow hardware and software renderers (or Reel versions) in one job.

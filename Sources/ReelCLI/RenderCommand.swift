@@ -107,8 +107,8 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("max-in-flight"), help: ArgumentHelp("Chunks sent at once with --dispatch (for modal: how far Modal scales out; the default is 16; for URLs: spread over them).", valueName: "n"))
     var maxInFlight: Int?
 
-    @Option(help: ArgumentHelp("Failed tries a chunk may have before the job fails (--dispatch). The default is 3.", valueName: "n"))
-    var retries = 3
+    @Option(help: ArgumentHelp("Failed tries a chunk may have before the job fails (--dispatch). The default is 4.", valueName: "n"))
+    var retries = 4
 
     @Option(name: .customLong("chunk-timeout"), help: ArgumentHelp("Seconds a chunk may take on a worker before it is tried elsewhere (--dispatch). The default is 600.", valueName: "s"))
     var chunkTimeout = 600.0
