@@ -301,7 +301,8 @@ final class RunningReel: @unchecked Sendable {
     /// stall every other test running meanwhile.
     func wait() async -> Finished {
         (try? await offThread { [self] in
-            process.waitUntilExit()
+            // Polled: Foundation's `waitUntilExit()` can spin forever (see WorkerProcess.stop).
+            while process.isRunning { Thread.sleep(forTimeInterval: 0.01) }
             out.waitForEnd()
             err.waitForEnd()
             return Finished(status: process.terminationStatus, stdout: out.text, stderr: err.text)

@@ -134,7 +134,10 @@ final class WorkerProcess: Sendable {
         let deadline = Date().addingTimeInterval(grace)
         while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        // Polled, not `waitUntilExit()`: Foundation's spins a run loop and was seen never to
+        // return for a process it had already reaped, holding a test thread at full CPU.
+        let killed = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < killed { Thread.sleep(forTimeInterval: 0.02) }
     }
 
     /// The port of `reel worker: listening on http://HOST:PORT (...)`.
