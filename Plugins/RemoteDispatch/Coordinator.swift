@@ -140,9 +140,8 @@ public final class Coordinator: Sendable {
                                 sampleRenderer: nil, overheadSeconds: options.overheadSeconds, reused: cache.plan(planKey) == chunks)
         }
         let (spf, count, renderer) = try sampleCost()
-        var planner = ChunkPlanner(slots: slots, secondsPerFrame: spf, overheadSeconds: options.overheadSeconds,
+        let planner = ChunkPlanner(slots: slots, secondsPerFrame: spf, overheadSeconds: options.overheadSeconds,
                                    warmUpFrames: warmUp(for: job.frames.upperBound).count, maxChunkSeconds: options.maxChunkSeconds)
-        planner.slots = slots
         if let saved = cache.plan(planKey), saved.first?.lowerBound == job.frames.lowerBound, saved.last?.upperBound == job.frames.upperBound {
             return DispatchPlan(chunks: saved, slots: slots, secondsPerFrame: spf, sampleFrames: count, sampleRenderer: renderer,
                                 overheadSeconds: options.overheadSeconds, reused: true)
@@ -387,10 +386,6 @@ public final class Coordinator: Sendable {
                     default: failure = .failed(Self.reason(error))
                     }
                     scheduler.failed(id, now: elapsed(), failure, workerName: endpoints[attempt.worker].name)
-                    if case let .dropped(reason) = scheduler.workers[attempt.worker] {
-                        // Its other chunks will fail or finish on their own; say why it is out.
-                        _ = reason
-                    }
                 }
             }
         }
