@@ -3,7 +3,7 @@ import Foundation
 import ReelCore
 
 /// Runs a command's work and turns any failure into one clear line on standard error
-/// (`error[E-CODE]: what happened`), its detail lines, and exit status 1.
+/// (`error[E-…]: what happened`), its detail lines, and exit status 1.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
@@ -13,8 +13,13 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode.failure
     } catch let error as ExitCode {
         throw error
+    } catch let error as ValidationError {
+        printError("error[\(ReelError.Code.badArgument)]: \(error.message)")
+        throw ExitCode.failure
     } catch {
-        printError("error: \(error)")
+        // Every failure a user can cause has a code; one without is Reel's bug, and says so.
+        printError("error[E-INTERNAL]: \(error)")
+        printError("  this is a bug in Reel: please report it with the command and the scene")
         throw ExitCode.failure
     }
 }

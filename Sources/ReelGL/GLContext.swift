@@ -12,7 +12,8 @@ public final class GLContext {
     let thread: GLThread
     let releaseQueue = GLReleaseQueue()
     private var session: EGLSession?
-    private var live: [GLObjectKind: Int] = [:]
+    /// Live objects by kind, readable from any thread.
+    public let census = GLObjectCensus()
 
     init(thread: GLThread, choice: GLDeviceChoice) throws {
         self.thread = thread
@@ -73,10 +74,10 @@ public final class GLContext {
     /// Live objects of each kind made by this context and not yet deleted.
     public var liveObjects: [GLObjectKind: Int] {
         assertOnThread()
-        return live.filter { $0.value != 0 }
+        return census.snapshot
     }
 
-    func didCreate(_ kind: GLObjectKind) { live[kind, default: 0] += 1 }
+    func didCreate(_ kind: GLObjectKind) { census.add(kind, 1) }
 
     func delete(_ kind: GLObjectKind, _ name: GLuint) {
         assertOnThread()
@@ -91,7 +92,7 @@ public final class GLContext {
         case .program: glDeleteProgram(n)
         case .shader: glDeleteShader(n)
         }
-        live[kind, default: 0] -= 1
+        census.add(kind, -1)
     }
 
     /// Deletes objects whose owners were deinitialised off the GL thread.

@@ -39,7 +39,11 @@ public final class HeadlessGL: @unchecked Sendable {
         self.thread = thread
         self.context = context
         self.info = context.info
+        self.census = context.census
     }
+
+    /// Live GL objects by kind, readable from any thread while the GL thread renders.
+    public let census: GLObjectCensus
 
     /// Runs `body` on the GL thread with the context current, and waits for it. Objects
     /// released by `deinit` since the last job are deleted first.

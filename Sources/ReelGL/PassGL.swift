@@ -77,7 +77,7 @@ public final class PassGL {
 
     /// A target of this size from the pool, back in the pool when the frame ends. Its
     /// contents are undefined until drawn.
-    /// - Throws: `E-GL` when the size exceeds the driver's limits.
+    /// - Throws: `E-GL-ERROR` when the size exceeds the driver's limits.
     public func target(width: Int, height: Int, format: TextureFormat = .rgba8) throws -> PassTarget {
         let format = effective(format)
         let target: PassTarget

@@ -101,6 +101,9 @@ let rounds = Int(environment["BENCH_ROUNDS"] ?? "") ?? 3
 let python = environment["YARDSTICK_PYTHON"]
 let benchFolder = environment["YARDSTICK_DIR"] ?? "../shared/bench"
 
+// `reel-bench soak` (make soak): a long render watched for growth, and nothing else.
+if CommandLine.arguments.dropFirst().first == "soak" { exit(SoakBench.run(environment: environment) ? 0 : 1) }
+
 // The dispatch simulation needs no GL, so it runs first and prints even where GL fails.
 let dispatchOnly = CommandLine.arguments.dropFirst().contains("dispatch")
 if dispatchOnly || environment["BENCH_DISPATCH"] != "0" { DispatchBench.run() }
