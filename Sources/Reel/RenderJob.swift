@@ -345,7 +345,9 @@ public struct RenderJob: Sendable {
         let states = BoundedQueue<FrameState>(capacity: 3)
         let images = BoundedQueue<(Int, RGBAImage)>(capacity: 4)
         let failure = Mutex<(any Error)?>(nil)
-        let written = Mutex<[String]>([])
+        // Frames are staged beside their names and moved into place only once all are
+        // written: a failure part-way leaves an existing sequence exactly as it was.
+        let staged = Mutex<[(temporary: String, path: String)]>([])
         let counter = Atomic<Int>(0)
         let group = DispatchGroup()
         startEvaluation(states, cancel: cancel)
@@ -359,8 +361,8 @@ public struct RenderJob: Sendable {
                     if cancel.isCancelled { break }
                     let path = PNGSequence.path(pattern, frame: frame)
                     do {
-                        try AtomicFile.write(try PNGCodec.encode(image, settings: settings), to: path)
-                        written.withLock { $0.append(path) }
+                        let temporary = try AtomicFile.stage(try PNGCodec.encode(image, settings: settings), for: path)
+                        staged.withLock { $0.append((temporary, path)) }
                     } catch {
                         failure.withLock { $0 = $0 ?? error }
                         images.abandon()
@@ -389,15 +391,25 @@ public struct RenderJob: Sendable {
         }
         images.close()
         group.wait()
-        let files = written.withLock { $0 }
+        let finished = staged.withLock { $0 }.sorted { $0.path < $1.path }
         var error = failure.withLock { $0 }
-        if error == nil && cancel.isCancelled { error = ReelError(.cancelled, "the render was cancelled; the frames it wrote were removed") }
+        if error == nil && cancel.isCancelled { error = ReelError(.cancelled, "the render was cancelled; the frames it drew were removed") }
         if let error {
-            // A sequence cut short is not presented as complete.
-            for file in files { unlink(file) }
+            // A sequence cut short is not presented as complete, nor does it replace one that was.
+            for frame in finished { AtomicFile.discard(frame.temporary) }
             throw error
         }
+        for (index, frame) in finished.enumerated() {
+            do {
+                try AtomicFile.commit(frame.temporary, to: frame.path)
+            } catch {
+                for rest in finished[(index + 1)...] { AtomicFile.discard(rest.temporary) }
+                throw ReelError(.fileUnwritable, "the sequence could not be moved into place after \(index) of \(finished.count) frames",
+                                detail: "\(error)\nframes before '\(frame.path)' are new; that one and those after it were not written")
+            }
+        }
+        let files = finished.map(\.path)
         let bytes = files.reduce(Int64(0)) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0) }
-        return RenderSummary(frames: total, seconds: elapsed(), files: files.sorted(), bytes: bytes)
+        return RenderSummary(frames: total, seconds: elapsed(), files: files, bytes: bytes)
     }
 }

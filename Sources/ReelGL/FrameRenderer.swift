@@ -70,6 +70,7 @@ public final class FrameRenderer {
     /// Paints the layers, then runs the scene's passes and leaves the result in the target's
     /// resolved texture, where readback and colour conversion find it.
     private func draw(_ state: FrameState) throws -> FrameTarget {
+        try context.checkAlive(frame: state.frame)
         let target = try target(width: state.width, height: state.height, samples: state.samples)
         defer { passes.endFrame() }
         try target.withPass(clear: state.background) {

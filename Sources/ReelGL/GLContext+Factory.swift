@@ -12,7 +12,7 @@ extension GLContext {
         let name = glCreateShader(stage)
         guard name != 0 else { throw ReelError(.glError, "glCreateShader failed for '\(label)'", context: "glCreateShader") }
         let shader = GLShader(name: name, label: label, stage: stage, context: self)
-        source.withCString { pointer in
+        faults.shaderSource(source, label: label).withCString { pointer in
             var p: UnsafePointer<GLchar>? = pointer
             glShaderSource(name, 1, &p, nil)
         }
@@ -24,7 +24,7 @@ extension GLContext {
             let stageName = stage == GLenum(GL_VERTEX_SHADER) ? "vertex" : "fragment"
             shader.release()
             throw ReelError(.shaderCompile, "\(stageName) shader '\(label)' failed to compile",
-                            detail: log.isEmpty ? "the driver gave no log" : log)
+                            detail: (log.isEmpty ? "the driver gave no log" : log) + "\ndriver: \(info.renderer)")
         }
         return shader
     }

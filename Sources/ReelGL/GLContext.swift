@@ -11,7 +11,9 @@ public final class GLContext {
     public let info: GLInfo
     let thread: GLThread
     let releaseQueue = GLReleaseQueue()
-    private var session: EGLSession?
+    private(set) var session: EGLSession?
+    /// Faults a test asked for with `REEL_GL_FAULT`; none in normal runs.
+    let faults = GLFaults.fromEnvironment()
     /// Live objects by kind, readable from any thread.
     public let census = GLObjectCensus()
 
@@ -64,6 +66,7 @@ public final class GLContext {
             codes.append(code)
         }
         guard let first = codes.first else { return }
+        if first == GLenum(0x0507) { throw contextLost("while \(what)") }  // GL_CONTEXT_LOST (GLES 3.2, KHR_robustness)
         throw ReelError(.glError, "GL error \(glErrorName(first)) while \(what)",
                         detail: codes.count > 1 ? "also: " + codes.dropFirst().map(glErrorName).joined(separator: ", ") : nil,
                         nativeCode: Int(first), context: what)

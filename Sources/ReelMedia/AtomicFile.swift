@@ -54,9 +54,23 @@ public enum AtomicFile {
             close(fd)
         }
         guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             unlink(temporary)
-            throw ReelError(.fileUnwritable, "cannot move the finished file into place at '\(path)': \(reason)", nativeCode: Int(errno), context: "rename")
+            throw ReelError(.fileUnwritable, "cannot move the finished file into place at '\(path)': \(String(cString: strerror(code)))",
+                            detail: hint(errno: code), nativeCode: Int(code), context: "rename")
+        }
+    }
+
+    /// What to do about a failed write, for the errors that are about the storage rather
+    /// than Reel: nil for others.
+    public static func hint(errno code: Int32) -> String? {
+        switch code {
+        case ENOSPC, EDQUOT: return "the disk is full: free space (df -h shows how much) or write elsewhere; nothing was replaced"
+        case EFBIG: return "the file outgrew the file-size limit (ulimit -f) or the file system's largest file; nothing was replaced"
+        case EIO: return "the storage reported an I/O error; check the disk (dmesg); nothing was replaced"
+        case ENOENT: return "the folder was removed while Reel wrote into it; nothing was replaced"
+        case EROFS: return "the file system is read-only"
+        default: return nil
         }
     }
 
@@ -69,6 +83,17 @@ public enum AtomicFile {
     /// an existing file at `path` is left untouched.
     /// - Throws: `E-IO-WRITE` with the system's reason.
     public static func write(_ data: Data, to path: String) throws {
+        let temporary = try stage(data, for: path)
+        try commit(temporary, to: path)
+    }
+
+    /// Writes `data` to a hidden temporary file beside `path`, flushed to disk, and returns its
+    /// path; `path` itself is not touched. A writer of many files (a PNG sequence) stages them
+    /// all and commits them only once every one is written, so a failure part-way leaves an
+    /// existing sequence as it was. Finish with `commit` or `discard`.
+    /// - Throws: `E-IO-WRITE` with the system's reason (a full disk, a folder removed); the
+    ///   temporary is removed.
+    public static func stage(_ data: Data, for path: String) throws -> String {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         // Hidden, unique, and in the same folder so the rename cannot cross file systems.
@@ -76,13 +101,9 @@ public enum AtomicFile {
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 8) }
         guard fd >= 0 else {
             throw ReelError(.fileUnwritable, "cannot write '\(path)': \(String(cString: strerror(errno)))",
-                            nativeCode: Int(errno), context: "mkstemps")
+                            detail: hint(errno: errno), nativeCode: Int(errno), context: "mkstemps")
         }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var committed = false
-        defer {
-            if !committed { unlink(temporary) }
-        }
         do {
             defer { close(fd) }
             try data.withUnsafeBytes { raw in
@@ -92,7 +113,7 @@ public enum AtomicFile {
                     if n < 0 {
                         if errno == EINTR { continue }
                         throw ReelError(.fileUnwritable, "cannot write '\(path)': \(String(cString: strerror(errno)))",
-                                        nativeCode: Int(errno), context: "write")
+                                        detail: hint(errno: errno), nativeCode: Int(errno), context: "write")
                     }
                     offset += n
                 }
@@ -101,13 +122,12 @@ public enum AtomicFile {
             fchmod(fd, 0o644)
             guard fsync(fd) == 0 else {
                 throw ReelError(.fileUnwritable, "cannot write '\(path)': \(String(cString: strerror(errno)))",
-                                nativeCode: Int(errno), context: "fsync")
+                                detail: hint(errno: errno), nativeCode: Int(errno), context: "fsync")
             }
+        } catch {
+            unlink(temporary)
+            throw error
         }
-        guard rename(temporary, path) == 0 else {
-            throw ReelError(.fileUnwritable, "cannot move the finished file into place at '\(path)': \(String(cString: strerror(errno)))",
-                            nativeCode: Int(errno), context: "rename")
-        }
-        committed = true
+        return temporary
     }
 }

@@ -91,6 +91,8 @@ public final class VideoEncoder: @unchecked Sendable {
     /// False for RGB and palette formats, which carry no matrix or range.
     private let isYUV: Bool
     private let path: String
+    /// The name the user asked for, which messages use rather than the temporary `path`.
+    private let outputName: String
     /// The colours RGBA frames are mapped to for a palette format (GIF); set before the first
     /// frame, typically from a first pass over the clip.
     public var palette: PaletteMapper?
@@ -102,6 +104,7 @@ public final class VideoEncoder: @unchecked Sendable {
     public init(path: String, containerName: String, width: Int, height: Int, fps: Double, settings: VideoSettings) throws {
         MediaDecoder.silenceLogging
         self.path = path
+        self.outputName = containerName
         self.width = width
         self.height = height
         let format = settings.pixelFormat.map { av_get_pix_fmt($0) } ?? AV_PIX_FMT_YUV420P
@@ -181,7 +184,14 @@ public final class VideoEncoder: @unchecked Sendable {
                 av_dict_set(&options, "cq", String(crf), 0)
                 context.pointee.bit_rate = 0
             }
-            try Self.check(avcodec_open2(context, encoder, &options), "open encoder \(settings.codec)")
+            let opened = avcodec_open2(context, encoder, &options)
+            if opened < 0 {
+                var error = ReelError(.videoEncode, "\(settings.codec) refused to open for \(width)×\(height) \(settings.pixelFormat ?? "yuv420p")")
+                error.detail = "the encoder rejected these settings; its accepted pixel formats and options: `ffmpeg -h encoder=\(settings.codec)`"
+                error.nativeCode = Int(opened)
+                error.context = "avcodec_open2"
+                throw error
+            }
             // Options left in the dictionary are ones the encoder does not have.
             if let unused = av_dict_get(options, "", nil, Int32(AV_DICT_IGNORE_SUFFIX)) {
                 throw ReelError(.videoEncode, "\(settings.codec) has no option '\(String(cString: unused.pointee.key))'",
@@ -193,7 +203,7 @@ public final class VideoEncoder: @unchecked Sendable {
             stream.pointee.r_frame_rate = rate
 
             if (format.pointee.oformat.pointee.flags & Int32(reel_avfmt_nofile())) == 0 {
-                try Self.check(avio_open(&format.pointee.pb, path, Int32(reel_avio_flag_write())), "create \(path)")
+                try Self.check(avio_open(&format.pointee.pb, path, Int32(reel_avio_flag_write())), "create \(containerName)", output: containerName)
             }
             var muxerOptions: OpaquePointer?
             defer { av_dict_free(&muxerOptions) }
@@ -320,7 +330,7 @@ public final class VideoEncoder: @unchecked Sendable {
         guard !closed, let codec, let format else { return }
         try Self.check(avcodec_send_frame(codec, nil), "flush the encoder")
         try drain()
-        try Self.check(av_write_trailer(format), "finish \(path)")
+        try Self.check(av_write_trailer(format), "finish \(outputName)", output: outputName)
         abort()
     }
 
@@ -353,14 +363,20 @@ public final class VideoEncoder: @unchecked Sendable {
             packet.pointee.stream_index = stream.pointee.index
             let written = av_interleaved_write_frame(format, packet)
             av_packet_unref(packet)
-            try Self.check(written, "write \(path)")
+            try Self.check(written, "write \(outputName)", output: outputName)
         }
     }
 
-    static func check(_ status: Int32, _ action: String) throws {
+    /// Throws for a negative libav status. Failures of the file itself (a full disk, a
+    /// file-size limit, an I/O error) are `E-IO-WRITE` naming `output`; the rest are the
+    /// encoder's, `E-MEDIA-ENCODE`.
+    static func check(_ status: Int32, _ action: String, output: String? = nil) throws {
         guard status < 0 else { return }
         var buffer = [CChar](repeating: 0, count: 256)
         let reason = buffer.withUnsafeMutableBufferPointer { String(cString: reel_av_error_string(status, $0.baseAddress, 256)) }
+        if let output, let hint = AtomicFile.hint(errno: -status) {
+            throw ReelError(.fileUnwritable, "cannot write '\(output)': \(reason)", detail: hint, nativeCode: Int(status), context: "libav")
+        }
         throw ReelError(.videoEncode, "cannot \(action): \(reason)", nativeCode: Int(status), context: "libav")
     }
 
