@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "RemoteDispatchTests", dependencies: [
             "RemoteDispatch", "Reel", "ReelMedia", "reel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
+        ], exclude: ["Support"]),
         .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"], exclude: ["Support", "Corpus"]),
     ],
     swiftLanguageModes: [.v6]
