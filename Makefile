@@ -5,7 +5,7 @@ OUT   ?= out
 YARDSTICK ?= .build/yardstick
 SHARED_BENCH ?= ../shared/bench
 
-.PHONY: demo test bench bootstrap build release bundle clean
+.PHONY: demo test bench bootstrap build release bundle fuzz clean
 
 demo: bootstrap release
 	@mkdir -p $(OUT)
@@ -48,6 +48,17 @@ release: bootstrap
 bundle: bootstrap
 	SWIFT=$(SWIFT) scripts/bundle
 	scripts/check-bundle dist/reel-bundle.tgz
+
+# Fuzzes the parsers (scene YAML and JSON, SVG paths, ISF shaders, .cube LUTs, worker requests)
+# with libFuzzer and AddressSanitizer for FUZZ_SECONDS each (FUZZ_TARGETS to choose) and prints
+# a line per target; exits non-zero on any crash, hang, leak or sanitizer report (scripts/fuzz).
+# Nightly, not part of `make test`: a sanitizer build of the whole dependency tree in .build/fuzz
+# (many minutes from clean on two cores) and a minute per target. `make test` replays the
+# committed seeds and regressions (FuzzRegressionTests).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: bootstrap
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" scripts/fuzz
 
 clean:
 	rm -rf .build $(OUT) dist
