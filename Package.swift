@@ -105,6 +105,8 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"], exclude: ["Support", "Corpus"]),
+        // Replays the committed fuzz seeds and regressions (Tests/Fuzz) without sanitizers.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["ReelFuzzing"]),
     ],
     swiftLanguageModes: [.v6]
 )
