@@ -70,7 +70,10 @@ package enum PathFlattening {
                 let d1 = Vec2(pen.x - 2 * c1.x + c2.x, pen.y - 2 * c1.y + c2.y)
                 let d2 = Vec2(c1.x - 2 * c2.x + p.x, c1.y - 2 * c2.y + p.y)
                 let dd = max((d1.x * d1.x + d1.y * d1.y).squareRoot(), (d2.x * d2.x + d2.y * d2.y).squareRoot())
-                let n = min(max(Int((0.75 * dd / max(tolerance, 1e-6)).squareRoot().rounded(.up)), 1), 1024)
+                // Clamped before it becomes an Int: huge coordinates overflow to infinity (most
+                // segments), or to NaN (inf - inf), whose points are no use anyway (one segment).
+                let segments = (0.75 * dd / max(tolerance, 1e-6)).squareRoot().rounded(.up)
+                let n = segments.isNaN ? 1 : Int(min(max(segments, 1), 1024))
                 for i in 1...n {
                     let t = Double(i) / Double(n), u = 1 - t
                     let q = Vec2(u * u * u * pen.x + 3 * u * u * t * c1.x + 3 * u * t * t * c2.x + t * t * t * p.x,
