@@ -68,7 +68,12 @@ enum ISF {
                 inputs.append(ShaderInput(name: name, kind: kind, parameter: nil, line: line))
                 continue
             }
-            inputs.append(ShaderInput(name: name, kind: kind, parameter: try parameter(name, kind, input, line: line), line: line))
+            let spec = try parameter(name, kind, input, line: line)
+            // The decoder checks values against min...max, which cannot be formed the wrong way round.
+            if let minimum = spec.minimum, let maximum = spec.maximum, !(minimum <= maximum) {
+                throw ShaderFileError(.shaderFile, "input '\(name)': MIN \(format(minimum)) is more than MAX \(format(maximum))", line: line)
+            }
+            inputs.append(ShaderInput(name: name, kind: kind, parameter: spec, line: line))
         }
 
         var passes: [ShaderPassSpec] = []
