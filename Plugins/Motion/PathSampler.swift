@@ -35,7 +35,9 @@ package struct PathSampler: Sendable {
     /// the curve's for the sizes scenes use, bounded so a huge path stays cheap.
     private static func chordCount(_ p0: Vec2, _ c1: Vec2, _ c2: Vec2, _ p3: Vec2) -> Int {
         let hull = (c1 - p0).length + (c2 - c1).length + (p3 - c2).length
-        return min(64, max(4, Int((hull / 4).rounded(.up))))
+        // Clamped before it becomes an Int: a hull near Double's limits, or NaN, would not fit.
+        let count = (hull / 4).rounded(.up)
+        return count.isNaN ? 4 : Int(min(64, max(4, count)))
     }
 
     package init(_ path: PathData) {
