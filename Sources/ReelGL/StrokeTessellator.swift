@@ -126,7 +126,9 @@ package struct StrokeTessellator {
             if cos(mid) * through.x + sin(mid) * through.y < 0 { sweep = sweep > 0 ? sweep - 2 * .pi : sweep + 2 * .pi }
         }
         let step = 2 * acos(max(-1, min(1, 1 - tolerance / max(halfWidth, 1e-9))))
-        let count = min(max(Int((abs(sweep) / max(step, 1e-3)).rounded(.up)), 1), 256)
+        // Clamped before it becomes an Int: offsets of points near Double's limits are NaN.
+        let steps = (abs(sweep) / max(step, 1e-3)).rounded(.up)
+        let count = steps.isNaN ? 1 : Int(min(max(steps, 1), 256))
         var previous = center + from
         for i in 1...count {
             let angle = a0 + sweep * Double(i) / Double(count)
