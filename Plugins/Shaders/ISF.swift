@@ -225,7 +225,10 @@ enum ISF {
             if !values.isEmpty, labels.count == values.count {
                 doc += ": " + zip(values, labels).map { "\($0) \($1)" }.joined(separator: ", ")
             }
-            let value = Int(number("DEFAULT") ?? Double(values.first ?? 0))
+            let given = number("DEFAULT") ?? Double(values.first ?? 0)
+            guard let value = Int(exactly: given.rounded(.towardZero)) else {
+                throw ShaderFileError(.shaderFile, "input '\(name)': DEFAULT \(format(given)) is too large for a long", line: line)
+            }
             return ParameterSpec(name: name, type: .integer, defaultValue: "\(value)",
                                  minimum: values.min().map(Double.init) ?? number("MIN"), maximum: values.max().map(Double.init) ?? number("MAX"),
                                  doc: doc)
