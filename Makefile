@@ -53,7 +53,7 @@ bundle: bootstrap
 # with libFuzzer and AddressSanitizer for FUZZ_SECONDS each (FUZZ_TARGETS to choose) and prints
 # a line per target; exits non-zero on any crash, hang, leak or sanitizer report (scripts/fuzz).
 # Nightly, not part of `make test`: a sanitizer build of the whole dependency tree in .build/fuzz
-# (many minutes from clean on two cores) and a minute per target. `make test` replays the
+# (about 20 minutes from clean on two cores) and a minute per target. `make test` replays the
 # committed seeds and regressions (FuzzRegressionTests).
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
