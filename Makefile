@@ -5,7 +5,7 @@ OUT   ?= out
 YARDSTICK ?= .build/yardstick
 SHARED_BENCH ?= ../shared/bench
 
-.PHONY: demo test bench soak bootstrap build release bundle clean
+.PHONY: demo test bench soak bootstrap build release bundle fuzz clean
 
 demo: bootstrap release
 	@mkdir -p $(OUT)
@@ -33,7 +33,7 @@ bench: bootstrap
 # A long render watched for leaks: Scenes/bench/soak.yaml (20 minutes of 720p30: text, an
 # image, a looping video layer, LUT and vignette) to H.264 in one process, sampling resident
 # memory, open file descriptors and live GL objects every 5 s; fails if any grows past its
-# bound after the warm-up (the first tenth). About 45 minutes on two cores of llvmpipe.
+# bound after the warm-up (the first tenth). 51 minutes on two cores of llvmpipe (11.8 fps).
 # SOAK_MINUTES=2 for a short run; every sample lands in .build/soak/samples.csv.
 SOAK_MINUTES ?= 20
 soak: bootstrap
@@ -58,6 +58,17 @@ release: bootstrap
 bundle: bootstrap
 	SWIFT=$(SWIFT) scripts/bundle
 	scripts/check-bundle dist/reel-bundle.tgz
+
+# Fuzzes the parsers (scene YAML and JSON, SVG paths, ISF shaders, .cube LUTs, worker requests)
+# with libFuzzer and AddressSanitizer for FUZZ_SECONDS each (FUZZ_TARGETS to choose) and prints
+# a line per target; exits non-zero on any crash, hang, leak or sanitizer report (scripts/fuzz).
+# Nightly, not part of `make test`: a sanitizer build of the whole dependency tree in .build/fuzz
+# (about 20 minutes from clean on two cores) and a minute per target. `make test` replays the
+# committed seeds and regressions (FuzzRegressionTests).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: bootstrap
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" scripts/fuzz
 
 clean:
 	rm -rf .build $(OUT) dist

@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "ReelCore", targets: ["ReelCore"]),
         .library(name: "ReelGL", targets: ["ReelGL"]),
         .library(name: "ReelMedia", targets: ["ReelMedia"]),
+        // Fuzz targets: a libFuzzer binary under `make fuzz`, a replay tool in a normal build.
+        .executable(name: "reel-fuzz", targets: ["reel-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -80,6 +82,12 @@ let package = Package(
         ),
         .executableTarget(name: "reel", dependencies: ["ReelCLI"]),
 
+        // MARK: - Fuzzing (make fuzz; see README.md)
+        // One entry per fuzz target; built with sanitizers by `make fuzz`, without by `swift build`.
+        .target(name: "ReelFuzzing", dependencies: ["Reel", "ReelCore", "ReelGL", "ReelMedia", "Motion", "PostFX", "Shaders", "RemoteDispatch"]),
+        // libFuzzer's driver with -DREEL_FUZZING; otherwise `reel-fuzz TARGET FILE...` replays inputs.
+        .executableTarget(name: "reel-fuzz", dependencies: ["ReelFuzzing", "ReelCore"]),
+
         // MARK: - Tests
         // Shared by the test targets: the GL fixture and golden-image comparison.
         .target(name: "ReelTestSupport", dependencies: ["ReelGL", "ReelMedia"], path: "Tests/Support"),
@@ -97,6 +105,8 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], exclude: ["Support"]),
         .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"], exclude: ["Support", "Corpus"]),
+        // Replays the committed fuzz seeds and regressions (Tests/Fuzz) without sanitizers.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["ReelFuzzing"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,8 +8,8 @@ import ReelCore
 /// Cubics are cut into short chords; each chord remembers the curve's parameter at its
 /// ends, so directions come from the curve's own derivative rather than from the chords.
 /// A move starts a new piece without travelling, so a path of several parts is walked part
-/// after part.
-struct PathSampler: Sendable {
+/// after part. Package-visible so the fuzzer (ReelFuzzing) samples paths directly.
+package struct PathSampler: Sendable {
     /// A chord of the outline and where it lies on its source segment.
     private struct Chord: Sendable {
         var from: Vec2
@@ -35,10 +35,12 @@ struct PathSampler: Sendable {
     /// the curve's for the sizes scenes use, bounded so a huge path stays cheap.
     private static func chordCount(_ p0: Vec2, _ c1: Vec2, _ c2: Vec2, _ p3: Vec2) -> Int {
         let hull = (c1 - p0).length + (c2 - c1).length + (p3 - c2).length
-        return min(64, max(4, Int((hull / 4).rounded(.up))))
+        // Clamped before it becomes an Int: a hull near Double's limits, or NaN, would not fit.
+        let count = (hull / 4).rounded(.up)
+        return count.isNaN ? 4 : Int(min(64, max(4, count)))
     }
 
-    init(_ path: PathData) {
+    package init(_ path: PathData) {
         var current = Vec2.zero, subpathStart = Vec2.zero, parts = 0, started = false
         func add(_ from: Vec2, _ to: Vec2, _ fromTangent: Vec2, _ toTangent: Vec2) {
             let length = (to - from).length
@@ -94,7 +96,7 @@ struct PathSampler: Sendable {
     /// The point and direction at `progress` of the length: 0 is the start, 1 the end.
     /// Beyond 0…1 a closed path wraps around (2.25 is a quarter of the way round, on the
     /// third lap) and an open one holds at its ends.
-    func sample(atProgress progress: Double) -> (point: Vec2, direction: Vec2) {
+    package func sample(atProgress progress: Double) -> (point: Vec2, direction: Vec2) {
         guard progress.isFinite else { return sample(atDistance: 0) }
         let p = isClosed ? progress - progress.rounded(.down) : min(max(progress, 0), 1)
         return sample(atDistance: p * length)

@@ -36,6 +36,13 @@ extension SceneBundle {
     /// - Throws: `E-WORKER-REQUEST` for a file that is not a blob here or adjustments out of
     ///   range, the decoder's errors (`E-SCENE-FILE-NOT-SENT` for a path not sent by hash).
     public func decode(plugins: PluginRegistry, blobs: BlobStore) throws -> Scene {
+        try decode(plugins: plugins) { digest in blobs.has(digest) ? blobs.path(of: digest) : nil }
+    }
+
+    /// Decodes the bundle reading files only where `blob` says: a digest's local path, or nil
+    /// when that blob is not here.
+    /// - Throws: as `decode(plugins:blobs:)`.
+    package func decode(plugins: PluginRegistry, blob: (String) -> String?) throws -> Scene {
         try adjustments.check()
         var map: [String: String] = [:]
         for (path, digest) in files {
@@ -43,11 +50,11 @@ extension SceneBundle {
                 throw ReelError(.workerRequest, "file '\(path)' is sent as '\(digest)', which is not a SHA-256",
                                 detail: "files travel by hash: upload the bytes to /v1/blobs/<sha256> and name the hash")
             }
-            guard blobs.has(digest) else {
+            guard let local = blob(digest) else {
                 throw ReelError(.blobMissing, "file '\(path)' (blob \(digest.prefix(12))…) has not been uploaded to this worker",
                                 detail: "PUT it to /v1/blobs/\(digest) first")
             }
-            map[path] = blobs.path(of: digest)
+            map[path] = local
         }
         var decoder = SceneDecoder(plugins: plugins, overrides: overrides)
         decoder.files = map

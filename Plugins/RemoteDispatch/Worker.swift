@@ -138,45 +138,15 @@ public final class Worker: Sendable {
     // MARK: - Render
 
     private func render(_ body: [UInt8]) async -> Response {
-        let request: RenderRequest
+        let admitted: AdmittedRender
         do {
-            request = try StrictJSON.decode(RenderRequest.self, from: body)
-        } catch let error as ReelError {
-            return Self.failure(.badRequest, error)
+            admitted = try Self.admit(body, plugins: plugins, maxPixelFrames: configuration.maxPixelFrames) { digest in
+                self.blobs.has(digest) ? self.blobs.path(of: digest) : nil
+            }
         } catch {
-            return Self.failure(.badRequest, ReelError(.workerRequest, "the request is not a render request: \(error)"))
+            return Self.failure(error.status, error.error)
         }
-        guard request.protocolVersion == workerProtocolVersion else {
-            return Self.failure(.badRequest, ReelError(.workerRequest, "protocol version \(request.protocolVersion); this worker speaks \(workerProtocolVersion)",
-                                                      detail: "use the same Reel version on the coordinator and the workers"))
-        }
-        let scene: Scene
-        do {
-            scene = try request.scene.decode(plugins: plugins, blobs: blobs)
-        } catch let error as ReportableError {
-            return Self.failure(.badRequest, ReelError(reporting: error))
-        } catch {
-            return Self.failure(.badRequest, ReelError(.workerRequest, "\(error)"))
-        }
-        guard let frames = request.frames, frames.upperBound < scene.canvas.frameCount else {
-            return Self.failure(.badRequest, ReelError(.workerRequest, "frames \(request.first)-\(request.last) are not in the scene, which has frames 0-\(scene.canvas.frameCount - 1)"))
-        }
-        let scale = request.output.scale
-        guard scale > 0, scale <= 8 else {
-            return Self.failure(.badRequest, ReelError(.workerRequest, "scale \(scale) is out of range (more than 0, at most 8)"))
-        }
-        do {
-            try request.output.check()
-        } catch let error as ReelError {
-            return Self.failure(.badRequest, error)
-        } catch {
-            return Self.failure(.badRequest, ReelError(.workerRequest, "\(error)"))
-        }
-        let pixels = Double(scene.canvas.width) * Double(scene.canvas.height) * scale * scale
-        guard pixels * Double(frames.count) <= Double(configuration.maxPixelFrames) else {
-            return Self.failure(.badRequest, ReelError(.workerLimit, "frames \(frames.lowerBound)-\(frames.upperBound) at \(Int(pixels)) pixels each exceed this worker's limit of \(configuration.maxPixelFrames) pixels × frames per request",
-                                                      detail: "send smaller chunks (--chunk-frames)"))
-        }
+        let (request, scene, frames) = (admitted.request, admitted.scene, admitted.frames)
         let digests = Array(Set(request.scene.files.values))
         guard busy.add(1, ordering: .relaxed).newValue <= configuration.maxRenders else {
             busy.subtract(1, ordering: .relaxed)
@@ -211,6 +181,70 @@ public final class Worker: Sendable {
         } catch {
             return Self.failure(.internalServerError, ReelError(.dispatchFailed, "\(error)"))
         }
+    }
+
+    /// A render request that passed every check `admit` makes.
+    package struct AdmittedRender: Sendable {
+        package var request: RenderRequest
+        /// The request's scene, decoded with its files and adjusted.
+        package var scene: Scene
+        package var frames: ClosedRange<Int>
+    }
+
+    /// Why `admit` refused a request: the status and error the worker answers with.
+    package struct Refusal: Error {
+        package var status: HTTPResponse.Status
+        package var error: ReelError
+    }
+
+    /// Everything the worker checks of a render request before it takes a render slot: strict
+    /// JSON, the protocol version, the scene and its files, the frame range, the scale, the
+    /// output settings and encoder options, and `maxPixelFrames`. Reads no file but the blobs
+    /// `blob` names (a digest's local path, nil when it is not here), so it runs without a
+    /// worker: the fuzzer calls it.
+    /// - Throws: `Refusal`, all with status 400.
+    package static func admit(_ body: [UInt8], plugins: PluginRegistry, maxPixelFrames: Int,
+                              blob: (String) -> String?) throws(Refusal) -> AdmittedRender {
+        let request: RenderRequest
+        do {
+            request = try StrictJSON.decode(RenderRequest.self, from: body)
+        } catch let error as ReelError {
+            throw Refusal(status: .badRequest, error: error)
+        } catch {
+            throw Refusal(status: .badRequest, error: ReelError(.workerRequest, "the request is not a render request: \(error)"))
+        }
+        guard request.protocolVersion == workerProtocolVersion else {
+            throw Refusal(status: .badRequest, error: ReelError(.workerRequest, "protocol version \(request.protocolVersion); this worker speaks \(workerProtocolVersion)",
+                                                                detail: "use the same Reel version on the coordinator and the workers"))
+        }
+        let scene: Scene
+        do {
+            scene = try request.scene.decode(plugins: plugins, blob: blob)
+        } catch let error as ReportableError {
+            throw Refusal(status: .badRequest, error: ReelError(reporting: error))
+        } catch {
+            throw Refusal(status: .badRequest, error: ReelError(.workerRequest, "\(error)"))
+        }
+        guard let frames = request.frames, frames.upperBound < scene.canvas.frameCount else {
+            throw Refusal(status: .badRequest, error: ReelError(.workerRequest, "frames \(request.first)-\(request.last) are not in the scene, which has frames 0-\(scene.canvas.frameCount - 1)"))
+        }
+        let scale = request.output.scale
+        guard scale > 0, scale <= 8 else {
+            throw Refusal(status: .badRequest, error: ReelError(.workerRequest, "scale \(scale) is out of range (more than 0, at most 8)"))
+        }
+        do {
+            try request.output.check()
+        } catch let error as ReelError {
+            throw Refusal(status: .badRequest, error: error)
+        } catch {
+            throw Refusal(status: .badRequest, error: ReelError(.workerRequest, "\(error)"))
+        }
+        let pixels = Double(scene.canvas.width) * Double(scene.canvas.height) * scale * scale
+        guard pixels * Double(frames.count) <= Double(maxPixelFrames) else {
+            throw Refusal(status: .badRequest, error: ReelError(.workerLimit, "frames \(frames.lowerBound)-\(frames.upperBound) at \(Int(pixels)) pixels each exceed this worker's limit of \(maxPixelFrames) pixels × frames per request",
+                                                                detail: "send smaller chunks (--chunk-frames)"))
+        }
+        return AdmittedRender(request: request, scene: scene, frames: frames)
     }
 
     private func renderOnThread(scene: Scene, frames: ClosedRange<Int>, output: ChunkOutput) async throws -> RenderedChunk {

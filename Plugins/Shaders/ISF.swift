@@ -68,7 +68,12 @@ enum ISF {
                 inputs.append(ShaderInput(name: name, kind: kind, parameter: nil, line: line))
                 continue
             }
-            inputs.append(ShaderInput(name: name, kind: kind, parameter: try parameter(name, kind, input, line: line), line: line))
+            let spec = try parameter(name, kind, input, line: line)
+            // The decoder checks values against min...max, which cannot be formed the wrong way round.
+            if let minimum = spec.minimum, let maximum = spec.maximum, !(minimum <= maximum) {
+                throw ShaderFileError(.shaderFile, "input '\(name)': MIN \(format(minimum)) is more than MAX \(format(maximum))", line: line)
+            }
+            inputs.append(ShaderInput(name: name, kind: kind, parameter: spec, line: line))
         }
 
         var passes: [ShaderPassSpec] = []
@@ -220,7 +225,10 @@ enum ISF {
             if !values.isEmpty, labels.count == values.count {
                 doc += ": " + zip(values, labels).map { "\($0) \($1)" }.joined(separator: ", ")
             }
-            let value = Int(number("DEFAULT") ?? Double(values.first ?? 0))
+            let given = number("DEFAULT") ?? Double(values.first ?? 0)
+            guard let value = Int(exactly: given.rounded(.towardZero)) else {
+                throw ShaderFileError(.shaderFile, "input '\(name)': DEFAULT \(format(given)) is too large for a long", line: line)
+            }
             return ParameterSpec(name: name, type: .integer, defaultValue: "\(value)",
                                  minimum: values.min().map(Double.init) ?? number("MIN"), maximum: values.max().map(Double.init) ?? number("MAX"),
                                  doc: doc)

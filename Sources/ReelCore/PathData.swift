@@ -173,6 +173,9 @@ extension PathData {
         var delta = angle(startVector, endVector)
         if !sweep && delta > 0 { delta -= 2 * .pi }
         if sweep && delta < 0 { delta += 2 * .pi }
+        // Radii or coordinates near Double's limits overflow the centre to infinity or NaN, and
+        // the sweep with it: such an arc has no shape to follow, so it becomes the chord.
+        guard delta.isFinite else { return [.line(p1)] }
         let segments = max(1, Int((abs(delta) / (.pi / 2)).rounded(.up)))
         let step = delta / Double(segments)
         let k = 4.0 / 3 * tan(step / 4)

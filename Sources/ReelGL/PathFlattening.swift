@@ -2,7 +2,8 @@ import Foundation
 import ReelCore
 
 /// A path turned into polylines: what the stencil fill and the stroke tessellator consume.
-struct Polyline {
+/// Package-visible, like the flattening, so the fuzzer (ReelFuzzing) reaches it without GL.
+package struct Polyline {
     var points: [Vec2]
     /// True at points where the outline turns a corner (path vertices), false at points a
     /// curve was subdivided into; joins are drawn only at corners.
@@ -25,10 +26,10 @@ struct Polyline {
 
 func distance(_ a: Vec2, _ b: Vec2) -> Double { ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() }
 
-enum PathFlattening {
+package enum PathFlattening {
     /// Flattens `path` so that no chord strays more than `tolerance` from its curve, where
     /// tolerance is in local units (callers divide pixel tolerance by the transform's scale).
-    static func flatten(_ path: PathData, tolerance: Double) -> [Polyline] {
+    package static func flatten(_ path: PathData, tolerance: Double) -> [Polyline] {
         var result: [Polyline] = []
         var current = Polyline(points: [], corners: [], closed: false)
         var pen = Vec2.zero, start = Vec2.zero
@@ -69,7 +70,10 @@ enum PathFlattening {
                 let d1 = Vec2(pen.x - 2 * c1.x + c2.x, pen.y - 2 * c1.y + c2.y)
                 let d2 = Vec2(c1.x - 2 * c2.x + p.x, c1.y - 2 * c2.y + p.y)
                 let dd = max((d1.x * d1.x + d1.y * d1.y).squareRoot(), (d2.x * d2.x + d2.y * d2.y).squareRoot())
-                let n = min(max(Int((0.75 * dd / max(tolerance, 1e-6)).squareRoot().rounded(.up)), 1), 1024)
+                // Clamped before it becomes an Int: huge coordinates overflow to infinity (most
+                // segments), or to NaN (inf - inf), whose points are no use anyway (one segment).
+                let segments = (0.75 * dd / max(tolerance, 1e-6)).squareRoot().rounded(.up)
+                let n = segments.isNaN ? 1 : Int(min(max(segments, 1), 1024))
                 for i in 1...n {
                     let t = Double(i) / Double(n), u = 1 - t
                     let q = Vec2(u * u * u * pen.x + 3 * u * u * t * c1.x + 3 * u * t * t * c2.x + t * t * t * p.x,
@@ -89,7 +93,7 @@ enum PathFlattening {
     /// The parts of `lines` between fractions `start` and `end` of the total length, the
     /// window shifted by `offset` (wrapping round), as After Effects' trim paths does across
     /// all contours together.
-    static func trim(_ lines: [Polyline], start: Double, end: Double, offset: Double) -> [Polyline] {
+    package static func trim(_ lines: [Polyline], start: Double, end: Double, offset: Double) -> [Polyline] {
         let s = min(max(start, 0), 1), e = min(max(end, 0), 1)
         guard e > s else { return [] }
         if s <= 0 && e >= 1 { return lines }
@@ -117,7 +121,7 @@ enum PathFlattening {
 
     /// Dashes: alternating on/off lengths along each polyline, starting `offset` into the
     /// pattern.
-    static func dash(_ lines: [Polyline], pattern: [Double], offset: Double) -> [Polyline] {
+    package static func dash(_ lines: [Polyline], pattern: [Double], offset: Double) -> [Polyline] {
         let period = pattern.reduce(0, +)
         guard period > 0, pattern.count > 0 else { return lines }
         let full = pattern.count % 2 == 0 ? pattern : pattern + pattern

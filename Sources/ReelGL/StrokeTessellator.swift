@@ -5,8 +5,8 @@ import ReelCore
 /// corners (miter within the limit, else bevel; round; bevel) and caps at open ends.
 ///
 /// Triangles may overlap: the path renderer marks them in the stencil buffer and covers once,
-/// so overlaps never double-blend a translucent stroke.
-struct StrokeTessellator {
+/// so overlaps never double-blend a translucent stroke. Package-visible for the fuzzer (ReelFuzzing).
+package struct StrokeTessellator {
     var halfWidth: Double
     var join: LineJoin
     var cap: LineCap
@@ -14,8 +14,12 @@ struct StrokeTessellator {
     /// Chord tolerance for round joins and caps, in local units.
     var tolerance: Double
 
+    package init(halfWidth: Double, join: LineJoin, cap: LineCap, miterLimit: Double, tolerance: Double) {
+        (self.halfWidth, self.join, self.cap, self.miterLimit, self.tolerance) = (halfWidth, join, cap, miterLimit, tolerance)
+    }
+
     /// Triangle vertices, three per triangle.
-    func triangles(_ lines: [Polyline]) -> [Vec2] {
+    package func triangles(_ lines: [Polyline]) -> [Vec2] {
         var out: [Vec2] = []
         for line in lines { add(line, to: &out) }
         return out
@@ -122,7 +126,9 @@ struct StrokeTessellator {
             if cos(mid) * through.x + sin(mid) * through.y < 0 { sweep = sweep > 0 ? sweep - 2 * .pi : sweep + 2 * .pi }
         }
         let step = 2 * acos(max(-1, min(1, 1 - tolerance / max(halfWidth, 1e-9))))
-        let count = min(max(Int((abs(sweep) / max(step, 1e-3)).rounded(.up)), 1), 256)
+        // Clamped before it becomes an Int: offsets of points near Double's limits are NaN.
+        let steps = (abs(sweep) / max(step, 1e-3)).rounded(.up)
+        let count = steps.isNaN ? 1 : Int(min(max(steps, 1), 256))
         var previous = center + from
         for i in 1...count {
             let angle = a0 + sweep * Double(i) / Double(count)

@@ -1,0 +1,2 @@
+/*{"INPUTS":[{"NAME":"n","TYPE":"long","DEFAULT":1e300}]}*/
+void main() {}
