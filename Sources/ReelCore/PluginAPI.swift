@@ -118,6 +118,8 @@ public struct AnimationContext: Sendable, ParameterReading {
 extension ReelError.Code {
     /// Two plugins claim the same name, or a plugin's contribution names another plugin.
     public static let pluginConflict = Self("E-PLUGIN-CONFLICT")
+    /// A plugin declares something no scene could satisfy: a parameter whose bounds cross.
+    public static let pluginSpec = Self("E-PLUGIN-SPEC")
 }
 
 /// The plugins a render uses, and their contributions by qualified name. Built once and
@@ -135,7 +137,8 @@ public struct PluginRegistry: Sendable {
     }
 
     /// - Throws: `E-PLUGIN-CONFLICT` for two plugins of one name, a contribution whose
-    ///   descriptor names another plugin, or two contributions of one kind and name.
+    ///   descriptor names another plugin, or two contributions of one kind and name;
+    ///   `E-PLUGIN-SPEC` for a parameter whose minimum is above its maximum.
     public init(_ plugins: [any ReelPlugin]) throws {
         var seen = Set<String>(), byName: [String: any PluginContribution] = [:]
         for plugin in plugins {
@@ -148,6 +151,13 @@ public struct PluginRegistry: Sendable {
                 guard descriptor.plugin == plugin.name else {
                     throw ReelError(.pluginConflict, "plugin '\(plugin.name)' contributes '\(descriptor.qualifiedName)', which names another plugin",
                                     detail: "set the descriptor's plugin to '\(plugin.name)'")
+                }
+                for parameter in descriptor.parameters {
+                    let low = parameter.minimum ?? -.infinity, high = parameter.maximum ?? .infinity
+                    guard !low.isNaN, !high.isNaN, low <= high else {
+                        throw ReelError(.pluginSpec, "plugin '\(plugin.name)' declares parameter '\(parameter.name)' of '\(descriptor.qualifiedName)' with bounds \(low)…\(high), which hold no value",
+                                        detail: "a parameter's minimum must not be above its maximum; fix the plugin's ParameterSpec")
+                    }
                 }
                 let key = Self.key(descriptor.qualifiedName, descriptor.kind)
                 guard byName[key] == nil else {

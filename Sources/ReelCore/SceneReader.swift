@@ -760,8 +760,10 @@ final class SceneReader {
     }
 
     func parameterValue(_ node: SourceNode, spec: ParameterSpec, path: String) -> ParameterValue? {
-        let range: ClosedRange<Double>? = (spec.minimum != nil || spec.maximum != nil)
-            ? (spec.minimum ?? -Double.greatestFiniteMagnitude)...(spec.maximum ?? Double.greatestFiniteMagnitude) : nil
+        let low = spec.minimum ?? -Double.greatestFiniteMagnitude, high = spec.maximum ?? Double.greatestFiniteMagnitude
+        // PluginRegistry refuses specs whose bounds cross; a catalog made some other way must
+        // still not trap here.
+        let range: ClosedRange<Double>? = (spec.minimum != nil || spec.maximum != nil) && low <= high ? low...high : nil
         switch spec.type {
         case .number, .time:
             return animatable(node, path: path) { n, p in spec.type == .time ? self.time(n, path: p) : self.double(n, path: p, in: range) }.map { .number($0) }
