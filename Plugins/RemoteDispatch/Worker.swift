@@ -249,14 +249,25 @@ public final class Worker: Sendable {
 
     private func renderOnThread(scene: Scene, frames: ClosedRange<Int>, output: ChunkOutput) async throws -> RenderedChunk {
         let gl = try contexts.withLock { $0.popLast() } ?? HeadlessGL.open(label: "reel.worker")
-        defer { contexts.withLock { $0.append(gl) } }
         let plugins = self.plugins, work = configuration.workFolder
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result {
-                    try ChunkRender.render(scene: scene, plugins: plugins, frames: frames, output: output, gl: gl, workFolder: work)
-                })
-            }.start()
+        do {
+            let chunk = try await withCheckedThrowingContinuation { continuation in
+                Thread {
+                    continuation.resume(with: Result {
+                        try ChunkRender.render(scene: scene, plugins: plugins, frames: frames, output: output, gl: gl, workFolder: work)
+                    })
+                }.start()
+            }
+            contexts.withLock { $0.append(gl) }
+            return chunk
+        } catch let error as ReelError where error.code == .glContextLost {
+            // A lost context stays lost: the next render gets a fresh one instead.
+            gl.close()
+            log("the GL context was lost; it is replaced for the next render")
+            throw error
+        } catch {
+            contexts.withLock { $0.append(gl) }
+            throw error
         }
     }
 

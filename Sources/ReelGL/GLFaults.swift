@@ -1,6 +1,7 @@
 import CEGL
 import Foundation
 import ReelCore
+import Synchronization
 
 extension ReelError.Code {
     /// The GL context stopped being usable mid-render: a GPU reset, a driver fault.
@@ -11,7 +12,8 @@ extension ReelError.Code {
 /// failing driver takes can be exercised on a healthy one:
 ///
 /// - `lose-context@N`: before drawing frame N the context is really released from its
-///   thread (`eglMakeCurrent` with no context), as a GPU reset leaves it.
+///   thread (`eglMakeCurrent` with no context), as a GPU reset leaves it; once a process,
+///   so a worker's fresh context afterwards is healthy.
 /// - `reject-shader:TEXT`: every shader whose label contains TEXT gets a line the compiler
 ///   must reject (`#error`), so the driver itself fails it and writes the log.
 ///
@@ -19,6 +21,9 @@ extension ReelError.Code {
 struct GLFaults: Sendable {
     var loseContextAtFrame: Int?
     var rejectShaderLabel: String?
+
+    /// Whether `lose-context` has fired in this process.
+    static let contextLossFired = Atomic<Bool>(false)
 
     static func fromEnvironment() -> GLFaults {
         var faults = GLFaults()
@@ -48,7 +53,8 @@ extension GLContext {
     /// back whatever memory holds, which must never reach an output as a frame.
     public func checkAlive(frame: Int) throws {
         assertOnThread()
-        if faults.loseContextAtFrame == frame, let session {
+        if faults.loseContextAtFrame == frame, let session,
+           !GLFaults.contextLossFired.exchange(true, ordering: .relaxed) {
             eglMakeCurrent(session.display, reel_egl_no_surface(), reel_egl_no_surface(), reel_egl_no_context())
         }
         guard eglGetCurrentContext() != session?.context else { return }

@@ -106,6 +106,19 @@ final class DispatchEndToEndTests {
         try await expectSameAsLocal(out, scene: Self.scenes + "/hello.yaml", frames: 0...19)
     }
 
+    @Test func aWorkerWhoseGLContextIsLostReplacesItAndTheJobCompletes() async throws {
+        let token = WorkerProcess.makeToken()
+        // The worker's context is really released from its thread before frame 12, once.
+        let worker = try WorkerProcess(token: token, environment: ["REEL_GL_FAULT": "lose-context@12"])
+        defer { worker.stop() }
+        let out = folder + "/lost.mp4"
+        let run = try await reel(["render", Self.scenes + "/hello.yaml", "-o", out, "--frames", "0-19", "--dispatch", worker.baseURL,
+                            "--chunk-frames", "5", "--chunk-cache", cache], environment: ["REEL_WORKER_TOKEN": token])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(worker.stderr.contains("the GL context was lost; it is replaced"), "\(worker.stderr.suffix(1500))")
+        try await expectSameAsLocal(out, scene: Self.scenes + "/hello.yaml", frames: 0...19)
+    }
+
     @Test func aWorkerWithAnotherTokenIsLeftOutAndNoServableWorkerFailsClearly() async throws {
         let token = WorkerProcess.makeToken()
         let stranger = try WorkerProcess(token: WorkerProcess.makeToken())
