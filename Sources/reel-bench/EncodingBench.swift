@@ -22,17 +22,13 @@ enum EncodingBench {
         // The child's own high-water mark, read from /proc while it runs: getrusage's maxrss
         // would report the parent's footprint, which a spawned child inherits on Linux.
         var status: Int32 = 0
-        var peakKB = 0.0
+        var peakMiB = 0.0
         while waitpid(pid, &status, WNOHANG) == 0 {
-            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-               let kb = Double(line.split(separator: " ").dropFirst().first ?? "") {
-                peakKB = max(peakKB, kb)
-            }
+            if let mib = procStatusMiB("VmHWM", pid: String(pid)) { peakMiB = max(peakMiB, mib) }
             usleep(50_000)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return (seconds, peakKB / 1024, status == 0)
+        return (seconds, peakMiB, status == 0)
     }
 
     /// Renders the orbits frames to YUV in memory, then times encoding them alone.

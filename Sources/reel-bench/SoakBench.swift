@@ -142,12 +142,7 @@ enum SoakBench {
         return sxx > 0 ? sxy / sxx : 0
     }
 
-    static func residentMiB() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kB = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-        return kB / 1024
-    }
+    static func residentMiB() -> Double { procStatusMiB("VmRSS") ?? 0 }
 
     static func openFileDescriptors() -> Int {
         // The listing opens one descriptor of its own; it is there in every sample alike.
