@@ -93,6 +93,9 @@ public struct SceneDecoder: Sendable {
     }
 
     private func composeYAML(_ text: String, file: String) throws(SceneError) -> SourceNode {
+        // Aliases are measured before anything expands them; text may expand to four times
+        // the file limit (a few shared snippets are fine, a multiplying tree is not).
+        try YAMLExpansion.check(text, file: file, limits: limits, maxExpandedBytes: limits.maxFileBytes * 4)
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw SceneError(Diagnostic(.missingKey, "the file is empty; a scene starts with 'reel: 1'",
