@@ -218,17 +218,32 @@ public struct RenderJob: Sendable {
 
     // MARK: - The pipeline
 
-    /// Evaluates frames on a thread of its own, a few ahead of the GL thread.
-    private func startEvaluation(_ queue: BoundedQueue<FrameState>, cancel: CancellationFlag) {
-        let scene = self.scene, frames = self.frames, plugins = self.plugins, size = outputSize
+    /// Evaluates frames on a thread of its own, a few ahead of the GL thread. A frame over the
+    /// scene's drawing limits (`FrameCost`) stops the render with that error before it is drawn.
+    private func startEvaluation(_ queue: BoundedQueue<FrameState>, cancel: CancellationFlag, failed: @escaping @Sendable (any Error) -> Void) {
+        let job = self
         Thread {
-            for frame in frames {
+            for frame in job.frames {
                 if cancel.isCancelled { break }
-                let state = Timeline.evaluate(scene, frame: frame, plugins: plugins).resized(width: size.width, height: size.height)
-                if !queue.put(state) { break }
+                do {
+                    if !queue.put(try job.evaluate(frame)) { break }
+                } catch {
+                    failed(error)
+                    queue.abandon()
+                    break
+                }
             }
             queue.close()
         }.start()
+    }
+
+    /// Frame `frame` ready to draw at the output size, checked against the drawing limits.
+    /// - Throws: `E-SCENE-LIMIT` (a `SceneError`) for a frame that would cost too much to draw.
+    func evaluate(_ frame: Int) throws -> FrameState {
+        let size = outputSize
+        let state = Timeline.evaluate(scene, frame: frame, plugins: plugins)
+        try FrameCost.check(state, of: scene, width: size.width, height: size.height)
+        return state.resized(width: size.width, height: size.height)
     }
 
     private func renderVideo(path: String, settings: VideoSettings, gl: HeadlessGL, cancel: CancellationFlag,
@@ -253,7 +268,7 @@ public struct RenderJob: Sendable {
             // Planes go back to the GL thread once encoded, so steady state allocates nothing
             // (fresh 3 MB buffers cost page faults every frame).
             let spare = Mutex<[YUVFrame]>([])
-            startEvaluation(states, cancel: cancel)
+            startEvaluation(states, cancel: cancel) { error in failure.withLock { $0 = $0 ?? error } }
             // The encoder runs on its own thread so drawing the next frame overlaps it.
             Thread {
                 var count = 0
@@ -330,8 +345,7 @@ public struct RenderJob: Sendable {
             var builder = PaletteBuilder()
             for frame in frames {
                 if cancel.isCancelled { throw ReelError(.cancelled, "the render was cancelled; no output was written") }
-                let state = Timeline.evaluate(scene, frame: frame, plugins: plugins).resized(width: size.width, height: size.height)
-                builder.add(try renderer.render(state))
+                builder.add(try renderer.render(try evaluate(frame)))
             }
             return builder.build()
         }
@@ -350,7 +364,7 @@ public struct RenderJob: Sendable {
         let staged = Mutex<[(temporary: String, path: String)]>([])
         let counter = Atomic<Int>(0)
         let group = DispatchGroup()
-        startEvaluation(states, cancel: cancel)
+        startEvaluation(states, cancel: cancel) { error in failure.withLock { $0 = $0 ?? error } }
         // PNG compression is the slow part: one writer per core, beside the GL thread.
         let writers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         for _ in 0..<writers {

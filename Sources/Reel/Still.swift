@@ -35,6 +35,7 @@ public enum Still {
     /// Draws frame `frame` of `scene`.
     public static func render(_ scene: Scene, frame: Int, gl: HeadlessGL, plugins: PluginRegistry = .standard) throws -> Output {
         let state = Timeline.evaluate(scene, frame: frame, plugins: plugins)
+        try FrameCost.check(state, of: scene, width: scene.canvas.width, height: scene.canvas.height)
         return try gl.sync { context in
             let renderer = try SceneRenderer.make(scene, plugins: plugins, context: context, first: frame)
             defer { renderer.release() }

@@ -21,6 +21,10 @@ public struct FrameState: Sendable {
     /// Output pixels per scene unit: 1, or the factor of `resized` (`--scale`). Passes
     /// multiply lengths in scene units by it.
     public var pixelScale: Double = 1
+    /// Set when evaluating the frame took more than `Timeline.evaluationBudget` layer
+    /// evaluations and stopped: the id of the layer it stopped at. Such a state is
+    /// incomplete, and `FrameCost` refuses it.
+    public var evaluationStoppedAt: String?
 
     public init(frame: Int, time: Double, width: Int, height: Int, background: Color, samples: Int,
                 layers: [LayerState], passes: [ResolvedPluginUse] = []) {
@@ -67,6 +71,26 @@ public struct LayerState: Sendable {
         self.mask = mask
         self.effects = effects
         self.animate = animate
+    }
+}
+
+extension LayerState {
+    /// The layer and everything under it (group children, mask sources), counting at most
+    /// `limit`: the walk stops there, so it is cheap however many copies share storage.
+    public func nodeCount(upTo limit: Int) -> Int {
+        var count = 0
+        func visit(_ layer: LayerState) {
+            guard count < limit else { return }
+            count += 1
+            if case let .group(children) = layer.content {
+                for child in children where count < limit { visit(child) }
+            }
+            if let mask = layer.mask {
+                for source in mask.source where count < limit { visit(source) }
+            }
+        }
+        visit(self)
+        return count
     }
 }
 

@@ -23,6 +23,9 @@ public struct Scene: Sendable {
     public var sourcePath: String?
     /// Shader files named under `shaders:`, with their source.
     public var shaders: [ShaderFile] = []
+    /// Where each layer is written in the scene file, by id, for messages about a layer
+    /// found after decoding (a frame over a limit); empty for scenes built in code.
+    public var layerLocations: [String: SceneLocation] = [:]
 
     public init(format: Int = 1, canvas: Canvas, seed: UInt64 = 0, parameters: [ParameterDeclaration] = [],
                 assets: [Asset] = [], layers: [Layer], passes: [PluginUse] = [], camera: Camera? = nil, sourcePath: String? = nil) {

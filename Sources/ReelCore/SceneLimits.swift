@@ -38,6 +38,15 @@ public struct SceneLimits: Sendable {
     /// its target's pixels × samples. The default is 2³² (about 16 full-canvas passes at
     /// 8192², or 500 at 1080p with 4× MSAA).
     public var maxFrameDrawCost = 1 << 32
+    /// Most offscreen target bytes held at once while a frame is drawn (isolated layers
+    /// nested in isolated layers each hold one, with its mask). The default is 4 GiB.
+    public var maxFrameTargetBytes = 4 << 30
+    /// Most shapes, pictures and text layers drawn in one frame, once animation passes have
+    /// made their copies (`motion.repeat` in `motion.repeat` multiplies). The default is 200 000.
+    public var maxFrameItems = 200_000
+    /// Most glyphs drawn in one frame, every copy of every text layer together. The default
+    /// is 100 000.
+    public var maxFrameGlyphs = 100_000
 
     public init() {}
 }

@@ -18,6 +18,14 @@ final class SceneReader {
     var fps: Double = 30
     private var assets: [Asset] = []
     private var layerIDs: [String: String] = [:]
+    /// Where each layer was written, by id.
+    private var layerLocations: [String: SceneLocation] = [:]
+    /// Characters of text read so far, every text layer and keyframe together.
+    private var sceneTextCharacters = 0
+    /// Bytes `{{name}}` substitution has produced so far; bounded so that a long parameter
+    /// named many times cannot multiply the file.
+    private var substitutedBytes = 0
+    private var substitutionStopped = false
 
     /// See `SceneDecoder.files`.
     let files: [String: String]?
@@ -73,6 +81,7 @@ final class SceneReader {
         var scene = Scene(format: 1, canvas: canvas, seed: seed, parameters: parameters, assets: assets, layers: layers,
                           passes: passes, camera: camera)
         scene.shaders = shaders
+        scene.layerLocations = layerLocations
         return scene
     }
 
@@ -159,7 +168,7 @@ final class SceneReader {
     func substitute(_ node: SourceNode, values: [String: ParameterDeclaration], path: String) -> SourceNode {
         switch node {
         case let .scalar(text, plain, location):
-            guard text.contains("{{") else { return node }
+            guard text.contains("{{"), !substitutionStopped else { return node }
             var output = ""
             var rest = Substring(text)
             var wholeType: ParameterType?
@@ -181,6 +190,14 @@ final class SceneReader {
                 rest = rest[close.upperBound...]
             }
             output += rest
+            substitutedBytes += output.utf8.count
+            let budget = limits.maxFileBytes * 4
+            if substitutedBytes > budget {
+                report(.limitExceeded, "{{name}} substitutions expand the scene past \(budget) bytes; the limit keeps a long parameter named many times from multiplying the file",
+                       at: node, path: path)
+                substitutionStopped = true
+                return node
+            }
             if let wholeType, wholeType == .vec2 {
                 let parts = output.split(separator: ",").map { SourceNode.scalar($0.trimmingCharacters(in: .whitespaces), plain: true, location) }
                 return .sequence(parts, location)
@@ -195,6 +212,32 @@ final class SceneReader {
             }, location)
         case let .sequence(items, location):
             return .sequence(items.enumerated().map { substitute($1, values: values, path: "\(path)[\($0)]") }, location)
+        }
+    }
+
+    /// Refuses text longer than the limits, per layer and for the scene: each glyph becomes an
+    /// outline and vertices when drawn, so a megabyte of text would take gigabytes.
+    private func checkTextLength(_ text: Animatable<String>, at node: SourceNode, path: String) {
+        let values: [String]
+        switch text {
+        case let .constant(value): values = [value]
+        case let .keyframes(keys): values = keys.map(\.value)
+        }
+        var layerTotal = 0
+        for value in values {
+            let count = value.unicodeScalars.count
+            layerTotal += count
+            if count > limits.maxTextCharacters {
+                report(.limitExceeded, "the text has \(count) characters; one text layer may have at most \(limits.maxTextCharacters)",
+                       at: node, path: path, suggestion: nil)
+                return
+            }
+        }
+        let before = sceneTextCharacters
+        sceneTextCharacters += layerTotal
+        if before <= limits.maxSceneTextCharacters && sceneTextCharacters > limits.maxSceneTextCharacters {
+            report(.limitExceeded, "the scene's text layers hold more than \(limits.maxSceneTextCharacters) characters together; split the scene",
+                   at: node, path: path)
         }
     }
 
@@ -235,6 +278,10 @@ final class SceneReader {
                     ok = false
                 } else if seconds > limits.maxDurationSeconds {
                     report(.limitExceeded, "the duration is over the limit of \(Int(limits.maxDurationSeconds)) s", at: durationNode, path: path + ".duration")
+                    ok = false
+                } else if seconds * canvas.fps > Double(limits.maxFrames) {
+                    report(.limitExceeded, "\(SceneTime.seconds(seconds)) at \(canvas.fps.clean) fps is \(Int((seconds * canvas.fps).rounded())) frames; a scene may have at most \(limits.maxFrames) (24 h at 120 fps)",
+                           at: durationNode, path: path + ".duration")
                     ok = false
                 } else {
                     canvas.frameCount = max(1, Int((seconds * canvas.fps).rounded()))
@@ -337,6 +384,7 @@ final class SceneReader {
                 report(.duplicateID, "layer id '\(layer.id)' is already used by \(previous); ids must be unique in a scene", at: item, path: itemPath + ".id")
             }
             layerIDs[layer.id] = itemPath
+            layerLocations[layer.id] = item.location
             layers.append(layer)
         }
         // Masks name siblings: check once the whole list is known.
@@ -490,6 +538,7 @@ final class SceneReader {
             return data.map { .path($0, fillRule: rule) }
         case "text":
             let text = animatable(node, path: p) { self.string($0, path: $1) }
+            if let text { checkTextLength(text, at: node, path: p) }
             var font = Font(family: "DejaVu Sans", size: .constant(48), weight: 400, italic: false)
             if let fontNode = f["font"], let g = fields(fontNode, path: path + ".font", allowed: ["family", "size", "weight", "style"], required: []) {
                 if let family = g["family"].flatMap({ string($0, path: path + ".font.family") }) { font.family = family }

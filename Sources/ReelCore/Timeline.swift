@@ -12,14 +12,29 @@ public enum Timeline {
         let time = Double(frame) / scene.canvas.fps
         let moment = Moment(time: time, frame: frame, fps: scene.canvas.fps,
                             canvasSize: Vec2(Double(scene.canvas.width), Double(scene.canvas.height)),
-                            seed: scene.seed, plugins: plugins)
+                            seed: scene.seed, plugins: plugins, budget: EvaluationBudget(layers: evaluationBudget))
         var state = FrameState(frame: frame, time: time, width: scene.canvas.width, height: scene.canvas.height,
                                background: scene.canvas.background, samples: scene.canvas.samples,
                                layers: evaluate(scene.layers, at: moment), passes: scene.passes.map { resolve($0, at: time) })
         (state.fps, state.seed) = (scene.canvas.fps, scene.seed)
+        state.evaluationStoppedAt = moment.budget.stoppedAt
         // The camera is the root of the layer tree: one transform over everything.
         if let camera = scene.camera { state.transformRoot(by: camera.view(at: time, canvas: scene.canvas)) }
         return state
+    }
+
+    /// Most layer states one frame may make, evaluated or copied: animation passes that copy
+    /// layers (`motion.repeat`, nested in another, with a delay that evaluates each copy at
+    /// its own time) multiply the work and the memory, so both are counted and evaluation
+    /// stops rather than run for hours or exhaust memory.
+    public static let evaluationBudget = 500_000
+
+    /// Counts layer evaluations within one `evaluate` call (never shared between calls).
+    final class EvaluationBudget: @unchecked Sendable {
+        var remaining: Int
+        /// The layer whose evaluation found the budget spent.
+        var stoppedAt: String?
+        init(layers: Int) { remaining = layers }
     }
 
     /// What evaluating one frame needs beside the scene.
@@ -30,6 +45,7 @@ public enum Timeline {
         var canvasSize: Vec2
         var seed: UInt64
         var plugins: PluginRegistry
+        var budget: EvaluationBudget
 
         /// The same scene at another time; the frame is the one whose interval holds it
         /// (the small bias keeps `k / fps` on frame k despite rounding).
@@ -89,6 +105,15 @@ public enum Timeline {
                 return applyPasses(before, of: layer, at: other, count: index)
             }
             pass.animate(&state, in: context)
+            // What the pass made counts too: copies share storage until drawn, but drawing
+            // (and the next pass) walks every one of them.
+            let made = state.nodeCount(upTo: moment.budget.remaining + 1) - 1
+            moment.budget.remaining -= made
+            if moment.budget.remaining <= 0 {
+                if moment.budget.stoppedAt == nil { moment.budget.stoppedAt = layer.id }
+                state.content = .group([])
+                break
+            }
         }
         state.animate = unapplied
         return state
@@ -104,6 +129,11 @@ public enum Timeline {
     /// The layer's keyframed state; nil when `hiding` and it is outside its lifespan or fully
     /// transparent.
     static func evaluateKeyframes(_ layer: Layer, at moment: Moment, hiding: Bool = true) -> LayerState? {
+        guard moment.budget.remaining > 0 else {
+            if moment.budget.stoppedAt == nil { moment.budget.stoppedAt = layer.id }
+            return nil
+        }
+        moment.budget.remaining -= 1
         let time = moment.time
         if hiding, let inTime = layer.inTime, time < inTime { return nil }
         if hiding, let outTime = layer.outTime, time >= outTime { return nil }
