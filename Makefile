@@ -10,7 +10,7 @@ SHARED_BENCH ?= ../shared/bench
 demo: bootstrap release
 	@mkdir -p $(OUT)
 	.build/release/reel render Scenes/showcase.yaml -o $(OUT)/showcase.mp4 --overwrite
-	.build/release/reel still Scenes/showcase.yaml --at 2s -o $(OUT)/showcase.png
+	.build/release/reel still Scenes/showcase.yaml --at 2s -o $(OUT)/showcase.png --overwrite
 	@echo "demo: the showcase video is at $(OUT)/showcase.mp4, a still at $(OUT)/showcase.png"
 
 test: bootstrap

@@ -5,8 +5,6 @@ import ReelMedia
 import Synchronization
 
 extension ReelError.Code {
-    /// The output exists and overwriting was not asked for.
-    public static let outputExists = Self("E-IO-EXISTS")
     /// The render was cancelled (Ctrl-C, SIGTERM, task cancellation).
     public static let cancelled = Self("E-CANCELLED")
 }
@@ -28,9 +26,10 @@ public enum RenderOutput: Sendable, Hashable {
         case "mp4", "mov", "mkv", "m4v", "webm", "gif", "apng", "webp":
             return .video(path: path, settings: settings)
         case "png":
-            guard PNGSequence.hasFrameNumber(path) else {
-                throw ReelError(.badArgument, "'\(path)' names one PNG, but a render writes one per frame",
-                                detail: "put the frame number in the name, e.g. frames/####.png or frames/%04d.png; for one frame use `reel still`")
+            if let problem = PNGSequence.problem(path) {
+                let single = !path.contains("#") && !path.contains("%")
+                throw ReelError(.badArgument, single ? "'\(path)' names one PNG, but a render writes one per frame" : "'\(path)' is not a PNG sequence name",
+                                detail: problem)
             }
             return .pngSequence(pattern: path, settings: png)
         default:
@@ -61,33 +60,6 @@ extension YUVPlanes {
     mutating func reuse(_ frame: consuming YUVFrame) {
         y = frame.y
         uv = frame.uv
-    }
-}
-
-/// Frame numbers in PNG sequence names.
-public enum PNGSequence {
-    static func hasFrameNumber(_ pattern: String) -> Bool {
-        pattern.contains("#") || pattern.range(of: #"%0?\d*d"#, options: .regularExpression) != nil
-    }
-
-    /// `frames/####.png` → `frames/0042.png` for frame 42; `%04d` works the same way.
-    public static func path(_ pattern: String, frame: Int) -> String {
-        if let range = pattern.range(of: "#+", options: [.regularExpression, .backwards]) {
-            let digits = pattern.distance(from: range.lowerBound, to: range.upperBound)
-            return pattern.replacingCharacters(in: range, with: String(frame).leftPadded(digits))
-        }
-        if let range = pattern.range(of: #"%0?(\d*)d"#, options: .regularExpression) {
-            let spec = pattern[range].dropFirst().dropLast()
-            let digits = Int(spec) ?? 0
-            return pattern.replacingCharacters(in: range, with: String(frame).leftPadded(digits))
-        }
-        return pattern
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
 
@@ -133,6 +105,8 @@ public struct RenderJob: Sendable {
     public var plugins: PluginRegistry
     /// Draws every frame this many times the canvas size (0.5 for a quick half-size draft).
     public var scale: Double = 1
+    /// Test only: a crash to stage in the output on purpose. The default is none.
+    public var outputFault: OutputFault?
     /// Called with each frame's number and the checksum of its raw RGBA pixels
     /// (`FrameChecksum`), from the GL thread: the determinism record of remote dispatch.
     /// Nil (the default) skips the extra readback.
@@ -195,24 +169,29 @@ public struct RenderJob: Sendable {
         }
     }
 
+    /// Checks the output before anything is drawn, and clears up what killed renders left
+    /// there: temporaries of dead processes, and sequences they staged (finished when they
+    /// were complete, removed when not).
     private func checkOutputs() throws {
-        let paths: [String]
         switch output {
-        case let .video(path, _): paths = [path]
-        case let .pngSequence(pattern, _): paths = frames.map { PNGSequence.path(pattern, frame: $0) }
-        }
-        guard let first = paths.first else { return }
-        if case .pngSequence = output {
+        case let .video(path, _):
+            try AtomicFile.checkWritable(path)
+            AtomicFile.removeAbandoned(besides: path)
+            try AtomicFile.checkTarget(path, overwrite: overwrite)
+        case let .pngSequence(pattern, _):
+            if let problem = PNGSequence.problem(pattern) {
+                throw ReelError(.badArgument, "'\(pattern)' is not a PNG sequence name", detail: problem)
+            }
+            let first = PNGSequence.path(pattern, frame: frames.lowerBound)
             // A sequence's own folder is made for it, one level deep: frames/ under an existing folder.
             let folder = URL(fileURLWithPath: first).deletingLastPathComponent()
             if !FileManager.default.fileExists(atPath: folder.path),
                FileManager.default.fileExists(atPath: folder.deletingLastPathComponent().path) {
                 try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
             }
-        }
-        try AtomicFile.checkWritable(first)
-        if !overwrite, let existing = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
-            throw ReelError(.outputExists, "'\(existing)' already exists", detail: "pass --overwrite to replace it")
+            try AtomicFile.checkWritable(first)
+            SequenceStaging.recover(in: folder.path)
+            try PNGSequence.checkExisting(pattern, frames: frames, overwrite: overwrite)
         }
     }
 
@@ -359,9 +338,10 @@ public struct RenderJob: Sendable {
         let states = BoundedQueue<FrameState>(capacity: 3)
         let images = BoundedQueue<(Int, RGBAImage)>(capacity: 4)
         let failure = Mutex<(any Error)?>(nil)
-        // Frames are staged beside their names and moved into place only once all are
+        // Frames are staged in a folder beside them and moved into place only once all are
         // written: a failure part-way leaves an existing sequence exactly as it was.
-        let staged = Mutex<[(temporary: String, path: String)]>([])
+        let staging = try SequenceStaging(pattern: pattern)
+        staging.fault = outputFault
         let counter = Atomic<Int>(0)
         let group = DispatchGroup()
         startEvaluation(states, cancel: cancel) { error in failure.withLock { $0 = $0 ?? error } }
@@ -373,10 +353,8 @@ public struct RenderJob: Sendable {
                 defer { group.leave() }
                 while let (frame, image) = images.take() {
                     if cancel.isCancelled { break }
-                    let path = PNGSequence.path(pattern, frame: frame)
                     do {
-                        let temporary = try AtomicFile.stage(try PNGCodec.encode(image, settings: settings), for: path)
-                        staged.withLock { $0.append((temporary, path)) }
+                        try staging.stage(try PNGCodec.encode(image, settings: settings), frame: frame)
                     } catch {
                         failure.withLock { $0 = $0 ?? error }
                         images.abandon()
@@ -405,24 +383,15 @@ public struct RenderJob: Sendable {
         }
         images.close()
         group.wait()
-        let finished = staged.withLock { $0 }.sorted { $0.path < $1.path }
         var error = failure.withLock { $0 }
         if error == nil && cancel.isCancelled { error = ReelError(.cancelled, "the render was cancelled; the frames it drew were removed") }
         if let error {
             // A sequence cut short is not presented as complete, nor does it replace one that was.
-            for frame in finished { AtomicFile.discard(frame.temporary) }
+            staging.discard()
             throw error
         }
-        for (index, frame) in finished.enumerated() {
-            do {
-                try AtomicFile.commit(frame.temporary, to: frame.path)
-            } catch {
-                for rest in finished[(index + 1)...] { AtomicFile.discard(rest.temporary) }
-                throw ReelError(.fileUnwritable, "the sequence could not be moved into place after \(index) of \(finished.count) frames",
-                                detail: "\(error)\nframes before '\(frame.path)' are new; that one and those after it were not written")
-            }
-        }
-        let files = finished.map(\.path)
+        try staging.commit()
+        let files = frames.map { PNGSequence.path(pattern, frame: $0) }
         let bytes = files.reduce(Int64(0)) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0) }
         return RenderSummary(frames: total, seconds: elapsed(), files: files, bytes: bytes)
     }

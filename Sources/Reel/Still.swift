@@ -18,10 +18,13 @@ public enum Still {
         return frame
     }
 
-    /// Fails fast, before any rendering, when `path` cannot be written.
-    /// - Throws: `E-IO-WRITE` naming the folder that is missing or not writable.
-    public static func checkOutput(_ path: String) throws {
+    /// Fails fast, before any rendering, when `path` cannot be written: its folder is missing
+    /// or not writable, it exists and `overwrite` is not set, or it is a link or a device.
+    /// - Throws: `E-IO-WRITE` naming what is wrong, `E-IO-EXISTS`.
+    public static func checkOutput(_ path: String, overwrite: Bool = false) throws {
         try AtomicFile.checkWritable(path)
+        AtomicFile.removeAbandoned(besides: path)
+        try AtomicFile.checkTarget(path, overwrite: overwrite)
     }
 
     /// A rendered frame and the scene features this build could not draw in it.
@@ -45,15 +48,18 @@ public enum Still {
     }
 
     /// Renders frame `frame` of `scene` to a PNG at `path`, atomically: the file appears
-    /// complete or not at all, and an existing file is replaced only on success.
-    /// - Throws: `E-IO-WRITE` before rendering when `path` cannot be written; GL and PNG
-    ///   errors as they come.
+    /// complete or not at all, and an existing file is replaced only when `overwrite` is set,
+    /// and then only on success.
+    /// - Throws: `E-IO-EXISTS`, or `E-IO-WRITE` before rendering when `path` cannot be
+    ///   written; GL and PNG errors as they come.
     /// - Returns: the features present but not drawn.
     @discardableResult
     public static func writePNG(_ scene: Scene, frame: Int, to path: String, gl: HeadlessGL,
-                                plugins: PluginRegistry = .standard) throws -> [String] {
-        try AtomicFile.checkWritable(path)
+                                plugins: PluginRegistry = .standard, overwrite: Bool = false) throws -> [String] {
+        try checkOutput(path, overwrite: overwrite)
         let output = try render(scene, frame: frame, gl: gl, plugins: plugins)
+        // Checked again: the render took a while, and what is at the path may have changed.
+        try AtomicFile.checkTarget(path, overwrite: overwrite)
         try AtomicFile.write(try PNGCodec.encode(output.image), to: path)
         return output.skippedFeatures
     }

@@ -195,6 +195,8 @@ struct RenderCommand: ParsableCommand {
                 var job = RenderJob(scene: scene, frames: range, output: try RenderOutput.forPath(output, settings: settings, png: PNGSettings(compressionLevel: pngCompression ?? 6, filter: pngFilter ?? .up)), overwrite: overwrite,
                                     plugins: ReelCLI.plugins)
                 job.scale = factor
+                // Tests stage crashes in a real render this way (see README, Hardening).
+                job.outputFault = ProcessInfo.processInfo.environment["REEL_OUTPUT_FAULT"].flatMap(OutputFault.init)
                 if let dispatch {
                     let adjustments = SceneAdjustments(fps: scene.canvas.fps == original.canvas.fps ? nil : scene.canvas.fps,
                                                        samples: scene.canvas.samples == original.canvas.samples ? nil : scene.canvas.samples,
@@ -233,12 +235,14 @@ func formatBytes(_ bytes: Int64) -> String {
     return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
 }
 
-/// Turns SIGINT and SIGTERM into a cancellation the render pipeline checks every frame.
+/// Turns SIGINT, SIGTERM and SIGHUP (the terminal closed) into a cancellation the render
+/// pipeline checks every frame, so the partial output is removed on the way out.
 final class SignalWatcher: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
 
     init(cancel: CancellationFlag) {
-        for number in [SIGINT, SIGTERM] {
+        for number in Self.signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { cancel.cancel() }
@@ -249,8 +253,7 @@ final class SignalWatcher: @unchecked Sendable {
 
     func stop() {
         for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for number in Self.signals { signal(number, SIG_DFL) }
     }
 }
 

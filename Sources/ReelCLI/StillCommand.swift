@@ -11,7 +11,7 @@ struct StillCommand: ParsableCommand {
         discussion: """
         The frame is chosen by time (--at) or by number (--frame); by default it is frame 0. Times are written 2s, 500ms, 90f (frames) or as a bare number of seconds.
 
-        The PNG is written to a temporary file beside OUTPUT and renamed into place when complete, so OUTPUT is never left half-written; an existing OUTPUT is replaced only when the new one is complete.
+        The PNG is written to a temporary file beside OUTPUT and renamed into place when complete, so OUTPUT is never left half-written. An existing OUTPUT is an error unless --overwrite is given, and then it is replaced only when the new one is complete; a link, a device or a FIFO is never written to.
 
         Examples:
           reel still Scenes/hello.yaml --at 1s -o hello.png
@@ -33,6 +33,9 @@ struct StillCommand: ParsableCommand {
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scene parameter (repeatable); the value must fit the parameter's type.", valueName: "name=value"))
     var overrides: [String] = []
+
+    @Flag(help: "Replace OUTPUT if it exists (only a regular file; never a link or a device).")
+    var overwrite = false
 
     func validate() throws {
         if at != nil && frame != nil {
@@ -60,10 +63,10 @@ struct StillCommand: ParsableCommand {
                 index = try Still.frame(at: .frames(frame ?? 0), in: scene)
             }
             // Check the destination before starting GL, so a typo fails in milliseconds.
-            try Still.checkOutput(output)
+            try Still.checkOutput(output, overwrite: overwrite)
             let gl = try HeadlessGL.open()
             defer { gl.close() }
-            let skipped = try Still.writePNG(scene, frame: index, to: output, gl: gl, plugins: ReelCLI.plugins)
+            let skipped = try Still.writePNG(scene, frame: index, to: output, gl: gl, plugins: ReelCLI.plugins, overwrite: overwrite)
             if !skipped.isEmpty {
                 printError("warning: not drawn: \(skipped.joined(separator: ", ")); the picture leaves them out")
             }

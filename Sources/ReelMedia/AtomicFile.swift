@@ -1,6 +1,11 @@
 import Foundation
 import ReelCore
 
+extension ReelError.Code {
+    /// The output exists and overwriting was not asked for.
+    public static let outputExists = Self("E-IO-EXISTS")
+}
+
 /// Writes a file so that readers see either the old content or the complete new content,
 /// never a partial file: data goes to a hidden temporary beside the target, is flushed to
 /// disk, then renamed over the target in one step.
@@ -28,6 +33,69 @@ public enum AtomicFile {
         }
     }
 
+    /// Checks what is at `path` now before Reel writes there: nothing, or a regular file it
+    /// may replace when `overwrite` is set. A symbolic link, a device, a FIFO or a socket is
+    /// never replaced (renaming over `/dev/null` would replace the device node itself, and
+    /// replacing a link would surprise whoever made it), whatever `overwrite` says.
+    /// - Throws: `E-IO-EXISTS` for an existing file without `overwrite`; `E-IO-WRITE` for a
+    ///   link, a folder or a special file.
+    public static func checkTarget(_ path: String, overwrite: Bool) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        let kind = info.st_mode & S_IFMT
+        switch kind {
+        case S_IFREG:
+            if !overwrite {
+                throw ReelError(.outputExists, "'\(path)' already exists", detail: "pass --overwrite to replace it")
+            }
+        case S_IFLNK:
+            throw ReelError(.fileUnwritable, "'\(path)' is a symbolic link; Reel neither writes through links nor replaces them",
+                            detail: "write to the file it points to, or remove the link first")
+        case S_IFDIR:
+            throw ReelError(.fileUnwritable, "cannot write '\(path)': a folder of that name exists")
+        default:
+            let what = kind == S_IFCHR || kind == S_IFBLK ? "a device" : kind == S_IFIFO ? "a FIFO (named pipe)" : "a socket"
+            throw ReelError(.fileUnwritable, "'\(path)' is \(what), not a file; Reel writes outputs only as regular files",
+                            detail: "pick a file name; to discard the output, write it to a temporary folder")
+        }
+    }
+
+    /// The marker in temporary names that says which process writes them, so that a later
+    /// run can tell a temporary whose writer died (SIGKILL, a power cut) from one still
+    /// being written: `.NAME.reel-PID.XXXXXX.partial`.
+    static func ownerTag(_ pid: pid_t = getpid()) -> String { "reel-\(pid)" }
+
+    /// Removes temporaries beside `path` that a Reel process which no longer runs left
+    /// behind (killed while it wrote); those of live processes are kept.
+    /// - Returns: the paths removed.
+    @discardableResult
+    public static func removeAbandoned(besides path: String) -> [String] {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let stem = url.deletingPathExtension().lastPathComponent, name = url.lastPathComponent
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        var removed: [String] = []
+        for entry in entries where entry.hasPrefix(".") && entry.contains(".partial") {
+            // .STEM.reel-PID.XXXXXX.partial.EXT (streamed) or .NAME.reel-PID.XXXXXX.partial (staged)
+            let rest: Substring
+            if entry.hasPrefix(".\(name).reel-") { rest = entry.dropFirst(name.count + 7) }
+            else if entry.hasPrefix(".\(stem).reel-") { rest = entry.dropFirst(stem.count + 7) }
+            else { continue }
+            guard let dot = rest.firstIndex(of: "."), let pid = pid_t(rest[..<dot]), !isRunning(pid) else { continue }
+            let full = folder + "/" + entry
+            var info = stat()
+            guard lstat(full, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            if unlink(full) == 0 { removed.append(full) }
+        }
+        return removed
+    }
+
+    /// Whether process `pid` exists (it may belong to another user).
+    package static func isRunning(_ pid: pid_t) -> Bool {
+        guard pid > 0 else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
+
     /// A new, empty, hidden temporary file beside `path` for a writer that streams into it
     /// (a video muxer); the name keeps `path`'s extension. Finish with `commit` or `discard`.
     /// - Throws: `E-IO-WRITE` when the folder refuses new files.
@@ -35,7 +103,7 @@ public enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let ext = url.pathExtension.isEmpty ? "" : "." + url.pathExtension
-        var template = Array("\(folder)/.\(url.deletingPathExtension().lastPathComponent).XXXXXX.partial\(ext)".utf8CString)
+        var template = Array("\(folder)/.\(url.deletingPathExtension().lastPathComponent).\(ownerTag()).XXXXXX.partial\(ext)".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(8 + ext.utf8.count)) }
         guard fd >= 0 else {
             throw ReelError(.fileUnwritable, "cannot write '\(path)': \(String(cString: strerror(errno)))", nativeCode: Int(errno), context: "mkstemps")
@@ -97,7 +165,7 @@ public enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         // Hidden, unique, and in the same folder so the rename cannot cross file systems.
-        var template = Array("\(folder)/.\(url.lastPathComponent).XXXXXX.partial".utf8CString)
+        var template = Array("\(folder)/.\(url.lastPathComponent).\(ownerTag()).XXXXXX.partial".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 8) }
         guard fd >= 0 else {
             throw ReelError(.fileUnwritable, "cannot write '\(path)': \(String(cString: strerror(errno)))",
