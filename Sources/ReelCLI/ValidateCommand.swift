@@ -30,7 +30,13 @@ struct ValidateCommand: ParsableCommand {
         var reports: [JSONValue] = []
         for path in scenes {
             do {
-                let scene = json ? try decoder.load(path: path) : try reportingErrors { try decoder.load(path: path) }
+                // Decoding, then the drawing limits of a few frames (FrameCost).
+                let check = {
+                    let scene = try decoder.load(path: path)
+                    try FrameCost.checkSampleFrames(scene, plugins: ReelCLI.plugins)
+                    return scene
+                }
+                let scene = json ? try check() : try reportingErrors(check)
                 let c = scene.canvas
                 let count = scene.allLayers.count
                 if json {

@@ -154,3 +154,17 @@ public struct FrameCost: Sendable, Hashable {
         }
     }
 }
+
+extension FrameCost {
+    /// Checks the first, middle and last frames of `scene` (what `reel validate` can afford):
+    /// a scene whose frames cost about the same throughout is caught before a render starts;
+    /// the render itself checks every frame.
+    /// - Throws: `SceneError` with the first frame's `E-SCENE-LIMIT`.
+    public static func checkSampleFrames(_ scene: Scene, plugins: PluginRegistry, limits: SceneLimits = SceneLimits()) throws(SceneError) {
+        let last = max(scene.canvas.frameCount - 1, 0)
+        for frame in Set([0, last / 2, last]).sorted() {
+            let state = Timeline.evaluate(scene, frame: frame, plugins: plugins)
+            try check(state, of: scene, width: scene.canvas.width, height: scene.canvas.height, limits: limits)
+        }
+    }
+}

@@ -15,7 +15,13 @@ public final class FontShaper: TextShaper, @unchecked Sendable {
         var library: FT_Library?
         var faces: [String: Face] = [:]
         var shaped: [TextState: ShapedText] = [:]
+        /// Glyphs held by `shaped`: each carries its outline, so the cache is bounded by
+        /// glyphs, not only by entries (a typewriter over long text shapes a new prefix a frame).
+        var shapedGlyphs = 0
     }
+
+    /// Most glyphs the shaping cache keeps.
+    static let cachedGlyphLimit = 200_000
 
     /// One opened font: the FreeType face and a HarfBuzz font over it at units-per-em scale.
     private final class Face {
@@ -58,8 +64,12 @@ public final class FontShaper: TextShaper, @unchecked Sendable {
             if let cached = state.shaped[text] { return cached }
             let face = try Self.face(for: text, state: &state)
             let result = Self.layout(text, face: face)
-            if state.shaped.count > 512 { state.shaped.removeAll() }
+            if state.shaped.count > 512 || state.shapedGlyphs + result.glyphs.count > Self.cachedGlyphLimit {
+                state.shaped.removeAll()
+                state.shapedGlyphs = 0
+            }
             state.shaped[text] = result
+            state.shapedGlyphs += result.glyphs.count
             return result
         }
     }
