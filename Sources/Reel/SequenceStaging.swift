@@ -44,8 +44,14 @@ public final class SequenceStaging: @unchecked Sendable {
     /// - Throws: `E-IO-WRITE` with the system's reason.
     public func stage(_ data: Data, frame: Int) throws {
         let name = pattern.name(frame: frame)
-        let temporary = try AtomicFile.stage(data, for: staging + "/" + name)
-        try AtomicFile.commit(temporary, to: staging + "/" + name)
+        do {
+            let temporary = try AtomicFile.stage(data, for: staging + "/" + name)
+            try AtomicFile.commit(temporary, to: staging + "/" + name)
+        } catch var error as ReelError {
+            // Messages name the frame the user asked for, not the hidden folder it waits in.
+            error.message = error.message.replacingOccurrences(of: "'\(staging)/", with: "'\(pattern.folder)")
+            throw error
+        }
     }
 
     /// Moves every staged frame into place, replacing frames of the same names.
