@@ -32,12 +32,18 @@ public struct Color: Sendable, Hashable, CustomStringConvertible {
         return "#" + hex(red) + hex(green) + hex(blue) + (alpha < 1 ? hex(alpha) : "")
     }
 
-    /// Parses `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa` or one of the CSS names in `Color.named`.
+    /// Parses what CSS writes: `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`, any of the 148 CSS
+    /// names (and `transparent`), `rgb(…)`/`rgba(…)` and `hsl(…)`/`hsla(…)` with commas or
+    /// spaces, numbers or percentages, and an optional alpha after `/` or a fourth comma.
     /// Returns nil for anything else; the scene decoder turns that into a located error.
     public init?(parsing text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         if let named = Color.named[trimmed] {
             self = named
+            return
+        }
+        if let function = Color(function: trimmed) {
+            self = function
             return
         }
         guard trimmed.hasPrefix("#") else { return nil }
@@ -53,16 +59,66 @@ public struct Color: Sendable, Hashable, CustomStringConvertible {
         self.init(red: channel(0), green: channel(2), blue: channel(4), alpha: digits.count == 8 ? channel(6) : 1)
     }
 
-    /// CSS colour names accepted in scene files.
-    public static let named: [String: Color] = [
-        "black": .black, "white": .white, "transparent": .transparent,
-        "red": Color(red: 1, green: 0, blue: 0), "green": Color(red: 0, green: 128 / 255, blue: 0),
-        "blue": Color(red: 0, green: 0, blue: 1), "yellow": Color(red: 1, green: 1, blue: 0),
-        "cyan": Color(red: 0, green: 1, blue: 1), "magenta": Color(red: 1, green: 0, blue: 1),
-        "gray": Color(red: 128 / 255, green: 128 / 255, blue: 128 / 255),
-        "grey": Color(red: 128 / 255, green: 128 / 255, blue: 128 / 255),
-        "orange": Color(red: 1, green: 165 / 255, blue: 0),
-    ]
+    /// `rgb(255 0 0)`, `rgb(255, 0, 0, 0.5)`, `rgba(100%, 0%, 0%, 50%)`, `hsl(120deg 100% 50% / 0.5)`.
+    private init?(function text: String) {
+        guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else { return nil }
+        let name = text[..<open].trimmingCharacters(in: .whitespaces)
+        guard ["rgb", "rgba", "hsl", "hsla"].contains(name) else { return nil }
+        var body = text[text.index(after: open)..<text.index(before: text.endIndex)]
+        var alphaText: Substring?
+        if let slash = body.firstIndex(of: "/") {
+            alphaText = body[body.index(after: slash)...]
+            body = body[..<slash]
+        }
+        var parts = body.split(whereSeparator: { $0 == "," || $0 == " " }).map { $0 }
+        if parts.count == 4, alphaText == nil { alphaText = parts.removeLast() }
+        guard parts.count == 3 else { return nil }
+        var alpha = 1.0
+        if let alphaText {
+            guard let a = Color.fraction(alphaText.trimmingCharacters(in: .whitespaces)[...], scale: 1) else { return nil }
+            alpha = a
+        }
+        if name.hasPrefix("rgb") {
+            guard let r = Color.fraction(parts[0], scale: 255), let g = Color.fraction(parts[1], scale: 255),
+                  let b = Color.fraction(parts[2], scale: 255) else { return nil }
+            self.init(red: r, green: g, blue: b, alpha: alpha)
+        } else {
+            var hueText = parts[0]
+            if hueText.hasSuffix("deg") { hueText = hueText.dropLast(3) }
+            guard let hue = Double(hueText), hue.isFinite, parts[1].hasSuffix("%"), parts[2].hasSuffix("%"),
+                  let s = Color.fraction(parts[1], scale: 100), let l = Color.fraction(parts[2], scale: 100) else { return nil }
+            // CSS Color 4's hsl-to-rgb.
+            let h = (hue.truncatingRemainder(dividingBy: 360) + 360).truncatingRemainder(dividingBy: 360)
+            func channel(_ n: Double) -> Double {
+                let k = (n + h / 30).truncatingRemainder(dividingBy: 12)
+                return l - s * min(l, 1 - l) * max(-1, min(k - 3, 9 - k, 1))
+            }
+            self.init(red: channel(0), green: channel(8), blue: channel(4), alpha: alpha)
+        }
+    }
+
+    /// A number in 0…`scale` or a percentage, as 0…1; nil when it is neither or out of range.
+    private static func fraction(_ text: Substring, scale: Double) -> Double? {
+        let value: Double
+        if text.hasSuffix("%") {
+            guard let v = Double(text.dropLast()) else { return nil }
+            value = v / 100
+        } else {
+            guard let v = Double(text) else { return nil }
+            value = v / scale
+        }
+        guard value.isFinite, value >= 0, value <= 1 else { return nil }
+        return value
+    }
+
+    /// Colour names accepted in scene files: CSS's 148, and `transparent`.
+    public static let named: [String: Color] = {
+        var names = cssColorNames.mapValues { rgb in
+            Color(red: Double(rgb >> 16 & 0xFF) / 255, green: Double(rgb >> 8 & 0xFF) / 255, blue: Double(rgb & 0xFF) / 255)
+        }
+        names["transparent"] = .transparent
+        return names
+    }()
 }
 
 // MARK: - Interpolation in OKLab

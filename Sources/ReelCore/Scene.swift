@@ -255,6 +255,13 @@ public struct Font: Sendable, Hashable {
     /// The default is false.
     public var italic: Bool
 
+    /// Weights by name, as CSS and OpenType name them: `semibold` is 600, `black` 900.
+    public static let weightNames: [String: Int] = [
+        "thin": 100, "hairline": 100, "extralight": 200, "ultralight": 200, "light": 300,
+        "normal": 400, "regular": 400, "medium": 500, "semibold": 600, "demibold": 600,
+        "bold": 700, "extrabold": 800, "ultrabold": 800, "black": 900, "heavy": 900,
+    ]
+
     public static func == (a: Font, b: Font) -> Bool {
         a.family == b.family && a.weight == b.weight && a.italic == b.italic
     }

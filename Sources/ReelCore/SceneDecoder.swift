@@ -84,6 +84,7 @@ public struct SceneDecoder: Sendable {
         }
         let reader = SceneReader(limits: limits, catalog: catalog, shaderReader: shaderReader, baseDirectory: baseDirectory,
                                  checkAssets: checkAssets, files: files)
+        reader.sourceLines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let scene = reader.scene(root, overrides: overrides)
         if !reader.diagnostics.isEmpty { throw SceneError(reader.diagnostics) }
         guard let scene else {
@@ -105,7 +106,7 @@ public struct SceneDecoder: Sendable {
         } catch let error as SceneError {
             throw error
         } catch {
-            throw SceneError(Self.syntaxDiagnostic(error, file: file))
+            throw SceneError(Self.syntaxDiagnostic(error, file: file, text: text))
         }
     }
 
@@ -124,10 +125,13 @@ public struct SceneDecoder: Sendable {
         }
     }
 
-    static func syntaxDiagnostic(_ error: any Error, file: String) -> Diagnostic {
+    static func syntaxDiagnostic(_ error: any Error, file: String, text: String = "") -> Diagnostic {
         if let yaml = error as? YamlError {
             switch yaml {
             case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+                if let explained = YAMLMistakes.explain(problem: problem, line: mark.line, column: mark.column, text: text, file: file) {
+                    return explained
+                }
                 return Diagnostic(.syntax, "not valid YAML or JSON: \(problem)",
                                   at: SceneLocation(file: file, line: mark.line, column: mark.column), path: "")
             case let .duplicatedKeysInMapping(duplicates, context):

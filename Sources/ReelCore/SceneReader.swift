@@ -29,6 +29,8 @@ final class SceneReader {
 
     /// See `SceneDecoder.files`.
     let files: [String: String]?
+    /// The scene's text by line, for hints that need what the parser dropped (a comment).
+    var sourceLines: [Substring]?
 
     init(limits: SceneLimits, catalog: PluginCatalog, shaderReader: (any ShaderFileReader)?, baseDirectory: String?, checkAssets: Bool,
          files: [String: String]? = nil) {
@@ -406,10 +408,7 @@ final class SceneReader {
         let allowed = Self.commonLayerKeys + kindKeys + Self.textKeys
         guard let f = fields(node, path: path, allowed: allowed, required: [], reportUnknown: false) else { return nil }
 
-        for entry in f.entries where !allowed.contains(entry.key) {
-            report(.unknownKey, "unknown key '\(entry.key)'", at: .scalar(entry.key, plain: true, entry.keyLocation),
-                   path: path, suggestion: nearestName(to: entry.key, in: allowed))
-        }
+        for entry in f.entries where !allowed.contains(entry.key) { reportUnknownKey(entry, path: path, allowed: allowed) }
         let kinds = f.entries.filter { kindKeys.contains($0.key) }
         guard kinds.count == 1 else {
             if kinds.isEmpty {
@@ -544,8 +543,11 @@ final class SceneReader {
                 if let family = g["family"].flatMap({ string($0, path: path + ".font.family") }) { font.family = family }
                 if let size = g["size"].flatMap({ animatable($0, path: path + ".font.size") { self.double($0, path: $1, in: 0...10_000) } }) { font.size = size }
                 if let weightNode = g["weight"] {
-                    if case let .scalar(w, _, _) = weightNode, ["bold", "normal", "regular"].contains(w) {
-                        font.weight = w == "bold" ? 700 : 400
+                    if case let .scalar(w, _, _) = weightNode, let named = Font.weightNames[w.lowercased()] {
+                        font.weight = named
+                    } else if case let .scalar(w, true, _) = weightNode, Int(w) == nil {
+                        report(.outOfRange, "expected a weight from 100 to 900 or one of \(Font.weightNames.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map(\.key).joined(separator: ", ")), found \"\(w)\"",
+                               at: weightNode, path: path + ".font.weight", suggestion: nearestName(to: w, in: Array(Font.weightNames.keys).sorted()))
                     } else if let w = int(weightNode, path: path + ".font.weight", in: 100...900) {
                         font.weight = w
                     }
@@ -865,8 +867,10 @@ final class SceneReader {
         for (i, item) in items.enumerated() {
             let itemPath = "\(keysPath)[\(i)]"
             guard case let .sequence(parts, _) = item, parts.count == 2 || parts.count == 3 else {
-                if case let .sequence(parts, _) = item, parts.count > 3, parts.contains(where: { $0.text?.contains("(") == true }) {
-                    report(.keyframes, "a parametric easing inside [ ] must be quoted, or its commas split the keyframe: write \"spring(1, 120, 8)\"", at: item, path: itemPath)
+                if case let .sequence(parts, _) = item, parts.count > 3, let open = parts.firstIndex(where: { $0.text?.contains("(") == true }) {
+                    // The flow list split the easing at its commas: put the pieces back together.
+                    let easing = parts[open...].compactMap(\.text).joined(separator: ", ")
+                    report(.keyframes, "a parametric easing inside [ ] must be quoted, or its commas split the keyframe: write \"\(easing)\"", at: item, path: itemPath)
                     ok = false
                     continue
                 }
@@ -926,15 +930,22 @@ final class SceneReader {
             return nil
         }
         if reportUnknown {
-            for entry in entries where !allowed.contains(entry.key) {
-                report(.unknownKey, "unknown key '\(entry.key)'", at: .scalar(entry.key, plain: true, entry.keyLocation),
-                       path: path, suggestion: nearestName(to: entry.key, in: allowed))
-            }
+            for entry in entries where !allowed.contains(entry.key) { reportUnknownKey(entry, path: path, allowed: allowed) }
         }
         for key in required where !entries.contains(where: { $0.key == key }) {
             report(.missingKey, "missing required key '\(key)'", at: node, path: path)
         }
         return Fields(entries: entries)
+    }
+
+    func reportUnknownKey(_ entry: SourceNode.Entry, path: String, allowed: [String]) {
+        let key = SourceNode.scalar(entry.key, plain: true, entry.keyLocation)
+        if entry.key == "<<" {
+            report(.unknownKey, "unknown key '<<': YAML merge keys ('<<: *name') are not supported, since Reel reads YAML 1.2, which has none. Anchor the whole value instead (fill: &brand \"#e94560\" … fill: *brand) or write the keys out",
+                   at: key, path: path)
+        } else {
+            report(.unknownKey, "unknown key '\(entry.key)'", at: key, path: path, suggestion: nearestName(to: entry.key, in: allowed))
+        }
     }
 
     func double(_ node: SourceNode, path: String, in range: ClosedRange<Double>? = nil, exclusiveLower: Bool = false) -> Double? {
@@ -1010,13 +1021,39 @@ final class SceneReader {
 
     func color(_ node: SourceNode, path: String) -> Color? {
         guard case let .scalar(text, _, _) = node, let color = Color(parsing: text) else {
+            if node.isNull, let comment = commentAfter(node) {
+                report(.typeMismatch, "the value is empty because '#' starts a comment in YAML, so \(comment) is not read; quote the colour: \"\(comment)\"",
+                       at: node, path: path)
+                return nil
+            }
             var suggestion: String?
-            if case let .scalar(text, _, _) = node { suggestion = nearestName(to: text, in: Array(Color.named.keys).sorted()) }
-            report(.typeMismatch, "expected a colour like \"#e94560\", \"#e9456080\" or a name such as \"white\", found \(node.foundDescription)",
+            if case let .scalar(text, _, _) = node {
+                let name = text.lowercased().prefix { $0.isLetter }
+                if ["rgb", "rgba", "hsl", "hsla"].contains(name), text.contains("(") {
+                    report(.typeMismatch, "\(text) is not a colour: rgb() takes three channels 0–255 or 0%–100%, hsl() a hue in degrees and two percentages, each with an optional alpha after '/' (0–1 or a percentage), e.g. rgb(233 69 96 / 50%)",
+                           at: node, path: path)
+                    return nil
+                }
+                suggestion = nearestName(to: text, in: Array(Color.named.keys).sorted())
+            }
+            report(.typeMismatch, "expected a colour: \"#e94560\", \"#e9456080\", rgb(233 69 96), rgb(233 69 96 / 50%), hsl(350 79% 59%) or one of the 148 CSS names such as white, tomato or rebeccapurple (`reel schema` lists them), found \(node.foundDescription)",
                    at: node, path: path, suggestion: suggestion)
             return nil
         }
         return color
+    }
+
+    /// For an empty value, the comment that follows it on its line (`#3355ff` in `fill: #3355ff`),
+    /// when the line reads as a value written without quotes.
+    func commentAfter(_ node: SourceNode) -> String? {
+        let location = node.location
+        guard let lines = sourceLines, location.line >= 1, location.line <= lines.count else { return nil }
+        let line = lines[location.line - 1]
+        // The comment starts at the first '#' after the key's colon, preceded by a space.
+        guard let colon = line.firstIndex(of: ":"),
+              let hash = line[colon...].range(of: " #")?.upperBound else { return nil }
+        let word = line[line.index(before: hash)...].prefix { !$0.isWhitespace && $0 != "," && $0 != "}" && $0 != "]" }
+        return word.count > 1 ? String(word) : nil
     }
 
     /// Seconds from `2s`, `500ms`, `90f` or a bare number.

@@ -62,6 +62,7 @@ public enum SceneSchema {
         let vec2OrNumber = anyOf(vec2, number)
         let colorNames = Color.named.keys.sorted()
         let color = anyOf(.object([("type", "string"), ("pattern", "^\\s*#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\\s*$")]),
+                          .object([("type", "string"), ("pattern", "^\\s*(rgba?|hsla?)\\(.*\\)\\s*$")]),
                           .object([("type", "string"), ("enum", .array(colorNames.map { .string($0) }))]), ref("template"))
         let time = anyOf(.object([("type", "number"), ("minimum", 0)]),
                          .object([("type", "string"), ("pattern", "^\\s*((\\d+(\\.\\d*)?|\\.\\d+)(ms|s)?|\\d+f)\\s*$")]), ref("template"))
@@ -117,7 +118,7 @@ public enum SceneSchema {
             ("in", ref("time")), ("out", ref("time")), ("visible", .object([("type", "boolean")])), ("mask", mask),
             ("effects", pluginList(catalog, kind: .pass)), ("animate", pluginList(catalog, kind: .animation)),
             ("font", object([("family", .object([("type", "string")])), ("size", animatable(ref("nonNegative"))),
-                             ("weight", anyOf(.object([("type", "integer"), ("minimum", 100), ("maximum", 900)]), enumeration(["normal", "regular", "bold"]))),
+                             ("weight", anyOf(.object([("type", "integer"), ("minimum", 100), ("maximum", 900)]), enumeration(Font.weightNames.keys.sorted()))),
                              ("style", enumeration(["normal", "italic"]))])),
             ("align", enumeration(TextAlign.allCases.map(\.rawValue))),
             ("lineHeight", animatable(ref("nonNegative"))), ("letterSpacing", animatable(ref("number"))),
