@@ -137,21 +137,6 @@ public struct RenderJob: Sendable {
         return SceneRenderer.warmUpFrames(before: frames.lowerBound, scene: scene, plugins: registry)
     }
 
-    /// Parses `120-239`, `120-` (to the end) or `42` against a scene's frame count.
-    /// - Throws: `E-CLI-ARGUMENT` naming the valid range.
-    public static func frameRange(_ text: String, frameCount: Int) throws -> ClosedRange<Int> {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        let bad = ReelError(.badArgument, "--frames \(text) is not a frame range",
-                            detail: "write A-B, A- (to the end) or A, with frames from 0 to \(frameCount - 1)")
-        guard parts.count == 1 || parts.count == 2, let first = Int(parts[0]), first >= 0 else { throw bad }
-        let last = parts.count == 1 ? first : (parts[1].isEmpty ? frameCount - 1 : Int(parts[1]) ?? -1)
-        guard last >= first else { throw bad }
-        guard last < frameCount else {
-            throw ReelError(.badArgument, "--frames \(text) goes past the last frame, \(frameCount - 1)")
-        }
-        return first...last
-    }
-
     /// Renders the job. Progress is reported from a pipeline thread after each frame.
     /// - Throws: `E-CANCELLED` when `cancel` is set (nothing is left behind), `E-IO-EXISTS`,
     ///   `E-IO-WRITE`, GL, media and encoder errors; on any failure no partial output remains

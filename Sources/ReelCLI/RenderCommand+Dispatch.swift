@@ -7,7 +7,8 @@ import Synchronization
 
 extension RenderCommand {
     /// `reel render --dispatch`: the job goes to workers in chunks and comes back joined.
-    func runDispatched(target: DispatchTarget, job: RenderJob, adjustments: SceneAdjustments, cancel: CancellationFlag) throws {
+    func runDispatched(target: DispatchTarget, job: RenderJob, adjustments: SceneAdjustments, cancel: CancellationFlag,
+                       sceneFrames: (range: ClosedRange<Int>, fps: Double)? = nil) throws {
         if case let .video(path, _) = job.output, !ChunkJoiner.containers.contains((path as NSString).pathExtension.lowercased()) {
             throw ReelError(.badArgument, "--dispatch joins video chunks into .mp4, .mov, .mkv or .webm, not '\(path)'",
                             detail: "render animated images (.gif, .apng, .webp) without --dispatch, or dispatch to a video and convert it")
@@ -73,10 +74,13 @@ extension RenderCommand {
                             detail: "finished chunks are cached: the same command renders only the rest")
         }
         let summary = try outcome.withLock { $0 }!.get()
-        let where_ = summary.files.count == 1 ? summary.files[0] : "\(summary.files.count) files like \(summary.files.first ?? output)"
-        print(String(format: "rendered %d frames in %.1f s (%.1f fps) on %d worker%@: %d chunks (%d cached, %d tries, %d straggler copies) → %@ (%@); manifest %@",
-                     summary.frames, summary.seconds, Double(summary.frames) / max(summary.seconds, 1e-9), endpoints.count, endpoints.count == 1 ? "" : "s",
-                     summary.chunks, summary.chunksCached, summary.attempts, summary.copies, where_, formatBytes(summary.bytes), summary.manifest))
+        let size = job.outputSize
+        let workers = String(format: " on %d worker%@: %d chunks (%d cached, %d tries, %d straggler copies)", endpoints.count, endpoints.count == 1 ? "" : "s",
+                             summary.chunks, summary.chunksCached, summary.attempts, summary.copies)
+        RenderReport.finished(frames: summary.frames, seconds: summary.seconds, files: summary.files, bytes: summary.bytes, fallback: output,
+                              width: size.width, height: size.height, fps: job.scene.canvas.fps, sceneFrames: sceneFrames,
+                              extra: workers, json: progress == .json)
+        if progress != .json { print("manifest: \(summary.manifest)") }
     }
 
     private func printPlan(_ plan: DispatchPlan, target: DispatchTarget) {

@@ -29,10 +29,10 @@ struct RenderCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The scene file (YAML or JSON).", valueName: "scene"))
     var scene: String
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("A video file (.mp4 .mov .mkv) or a PNG pattern (frames/####.png).", valueName: "path"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("A video (.mp4 .mov .mkv .webm), an animated image (.gif .apng .webp) or a PNG sequence (frames/####.png).", valueName: "path"))
     var output: String
 
-    @Option(help: ArgumentHelp("Frames to render: A-B, A- (to the end) or A. The default is all.", valueName: "range"))
+    @Option(help: ArgumentHelp("The part to render, in the scene's own frames or in seconds: A-B, A- (to the end) or A, e.g. 30-89 or 1s-3s. --fps and --quality change how many frames it becomes, not which part. The default is all.", valueName: "range"))
     var frames: String?
 
     @Option(help: ArgumentHelp("Video encoder: libx264 (the default; libvpx-vp9 for .webm), libx265, libsvtav1, prores_ks, h264_nvenc, … (`reel doctor` lists them).", valueName: "name"))
@@ -41,7 +41,7 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("pix-fmt"), help: ArgumentHelp("Pixel format, e.g. yuv444p or yuva444p10le. The default is yuv420p (converted on the GPU).", valueName: "name"))
     var pixelFormat: String?
 
-    @Flag(help: "Keep the background transparent and encode alpha: ProRes 4444 (--codec prores_ks, .mov), VP9 (.webm) or PNG.")
+    @Flag(help: "Keep the background transparent and encode alpha: ProRes 4444 for .mov, VP9 for .webm, and .gif (one bit), .apng, .webp and PNG.")
     var transparent = false
 
     @Option(name: .customLong("png-compression"), help: ArgumentHelp("zlib level for PNG frames, 0 (fastest, largest) … 9 (smallest). The default is 6.", valueName: "level"))
@@ -62,7 +62,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Draw at this multiple of the canvas size, e.g. 0.5 for a half-size draft (video sizes round to even numbers).", valueName: "factor"))
     var scale: Double?
 
-    @Option(help: ArgumentHelp("Frame rate of the output instead of the scene's. The timeline is in seconds: frame n shows time n / fps, the length stays the same, and --frames counts frames at this rate.", valueName: "rate"))
+    @Option(help: ArgumentHelp("Frame rate of the output instead of the scene's. The timeline is in seconds: frame n shows time n / fps and the length stays the same.", valueName: "rate"))
     var fps: Double?
 
     @Option(help: ArgumentHelp("A preset for quick looks: draft (at most 480 lines, 15 fps, no MSAA, x264 ultrafast crf 28), preview (720 lines, 30 fps, crf 23) or final (the scene's size and rate, x264 slow crf 18). --scale, --fps, --crf and --preset override it.", valueName: "preset"))
@@ -191,7 +191,11 @@ struct RenderCommand: ParsableCommand {
                 if let crf { settings.crf = crf }
                 if let bitrate { settings.bitrate = parseBitrate(bitrate) }
                 if let preset { settings.preset = preset }
-                let range = try frames.map { try RenderJob.frameRange($0, frameCount: scene.canvas.frameCount) }
+                // --frames names the scene's own frames; a new rate changes how many frames they become.
+                let sceneRange = try frames.map { try FrameSelection.parse($0, frameCount: original.canvas.frameCount, fps: original.canvas.fps) }
+                let range = sceneRange.map {
+                    FrameSelection.outputFrames($0, sceneFPS: original.canvas.fps, outputFPS: scene.canvas.fps, outputCount: scene.canvas.frameCount)
+                }
                 var job = RenderJob(scene: scene, frames: range, output: try RenderOutput.forPath(output, settings: settings, png: PNGSettings(compressionLevel: pngCompression ?? 6, filter: pngFilter ?? .up)), overwrite: overwrite,
                                     plugins: ReelCLI.plugins)
                 job.scale = factor
@@ -201,7 +205,8 @@ struct RenderCommand: ParsableCommand {
                     let adjustments = SceneAdjustments(fps: scene.canvas.fps == original.canvas.fps ? nil : scene.canvas.fps,
                                                        samples: scene.canvas.samples == original.canvas.samples ? nil : scene.canvas.samples,
                                                        transparent: transparent)
-                    try runDispatched(target: try DispatchTarget.parse(dispatch), job: job, adjustments: adjustments, cancel: cancel)
+                    try runDispatched(target: try DispatchTarget.parse(dispatch), job: job, adjustments: adjustments, cancel: cancel,
+                                      sceneFrames: sceneRange.map { ($0, original.canvas.fps) })
                     return
                 }
                 let gl = try HeadlessGL.open()
@@ -217,9 +222,10 @@ struct RenderCommand: ParsableCommand {
                 }
                 let summary = try job.run(gl: gl, cancel: cancel) { reporter.update($0) }
                 reporter.finish()
-                let where_ = summary.files.count == 1 ? summary.files[0] : "\(summary.files.count) files like \(summary.files.first ?? output)"
-                print(String(format: "rendered %d frames in %.1f s (%.1f fps) → %@ (%@)", summary.frames, summary.seconds,
-                             Double(summary.frames) / max(summary.seconds, 1e-9), where_, formatBytes(summary.bytes)))
+                let size = job.outputSize
+                RenderReport.finished(frames: summary.frames, seconds: summary.seconds, files: summary.files, bytes: summary.bytes, fallback: output,
+                                      width: size.width, height: size.height, fps: scene.canvas.fps,
+                                      sceneFrames: sceneRange.map { ($0, original.canvas.fps) }, json: progress == .json)
             }
         } catch let exit as ExitCode where cancel.isCancelled {
             _ = exit
@@ -303,3 +309,31 @@ final class ProgressReporter: @unchecked Sendable {
 }
 
 extension PNGSettings.Filter: ExpressibleByArgument {}
+
+/// The line that ends a render: what was written, at what size and rate, and how fast; one
+/// JSON object instead with `--progress json`, so a program reading stdout gets only JSON.
+enum RenderReport {
+    static func finished(frames: Int, seconds: Double, files: [String], bytes: Int64, fallback: String, width: Int, height: Int, fps: Double,
+                         sceneFrames: (range: ClosedRange<Int>, fps: Double)?, extra: String = "", json: Bool) {
+        if json {
+            var fields: [(String, JSONValue)] = [
+                ("event", "finished"), ("frames", .number(Double(frames))), ("width", .number(Double(width))), ("height", .number(Double(height))),
+                ("fps", .number(fps)), ("seconds", .number((seconds * 1000).rounded() / 1000)), ("bytes", .number(Double(bytes))),
+                ("output", .string(files.count == 1 ? files[0] : fallback)), ("files", .number(Double(files.count))),
+            ]
+            if let sceneFrames {
+                fields.append(("scene_first", .number(Double(sceneFrames.range.lowerBound))))
+                fields.append(("scene_last", .number(Double(sceneFrames.range.upperBound))))
+            }
+            print(JSONValue.object(fields).serialized(pretty: false))
+            return
+        }
+        let where_ = files.count == 1 ? files[0] : "\(files.count) files like \(files.first ?? fallback)"
+        var part = ""
+        if let sceneFrames, sceneFrames.fps != fps {
+            part = " (scene frames \(sceneFrames.range.lowerBound)-\(sceneFrames.range.upperBound) at \(sceneFrames.fps.clean) fps)"
+        }
+        print(String(format: "rendered %d frame%@%@ at %d×%d, %@ fps, in %.1f s (%.1f fps)%@ → %@ (%@)", frames, frames == 1 ? "" : "s", part, width, height, fps.clean,
+                     seconds, Double(frames) / max(seconds, 1e-9), extra, where_, formatBytes(bytes)))
+    }
+}

@@ -39,6 +39,8 @@ public struct VideoSettings: Sendable, Hashable {
     public static func forExtension(_ ext: String, alpha: Bool = false) -> VideoSettings {
         switch ext.lowercased() {
         case "webm": return VideoSettings(codec: "libvpx-vp9", crf: 30, preset: nil, pixelFormat: alpha ? "yuva420p" : nil)
+        // A .mov with alpha is ProRes 4444, as editors expect; without alpha it stays H.264.
+        case "mov" where alpha: return VideoSettings(codec: "prores_ks", crf: nil, preset: nil, pixelFormat: "yuva444p10le")
         case "gif": return VideoSettings(codec: "gif", crf: nil, preset: nil, pixelFormat: "pal8")
         case "apng": return VideoSettings(codec: "apng", crf: nil, preset: nil, pixelFormat: alpha ? "rgba" : "rgb24")
         case "webp": return VideoSettings(codec: "libwebp_anim", crf: nil, preset: nil, pixelFormat: alpha ? "yuva420p" : "bgra",

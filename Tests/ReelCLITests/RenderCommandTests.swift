@@ -39,7 +39,7 @@ struct RenderCommandTests {
         let output = folder.appendingPathComponent("hello.mp4")
         let result = try reel(["render", "Scenes/hello.yaml", "-o", output.path, "--crf", "18", "--progress", "none"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout.hasPrefix("rendered 60 frames in"))
+        #expect(result.stdout.hasPrefix("rendered 60 frames at 640×360, 30 fps, in"), "the summary says the size and rate used: \(result.stdout)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["hello.mp4"], "no temporary file stays")
 
         let probe = try MediaProbe(path: output.path)
@@ -140,10 +140,16 @@ struct RenderCommandTests {
             let close = abs(Int(a.0) - Int(b.0)) < 40 && abs(Int(a.1) - Int(b.1)) < 40 && abs(Int(a.2) - Int(b.2)) < 40
             #expect(close, "(\(x), \(y)): \(a) vs full-size \(b)")
         }
-        let draft = try reel(["render", "Scenes/showcase.yaml", "-o", folder.path + "/draft.mp4", "--quality", "draft", "--frames", "0-9"])
+        // --frames names the scene's frames (30 fps): the first 20 are 10 at draft's 15 fps.
+        let draft = try reel(["render", "Scenes/showcase.yaml", "-o", folder.path + "/draft.mp4", "--quality", "draft", "--frames", "0-19"])
         #expect(draft.status == 0, "\(draft.stderr)")
         let draftProbe = try MediaProbe(path: folder.path + "/draft.mp4")
         #expect(draftProbe.height == 480 && draftProbe.width == 854 && abs(draftProbe.frameRate - 15) < 1e-6 && draftProbe.frames == 10)
+        #expect(draft.stdout.hasPrefix("rendered 10 frames (scene frames 0-19 at 30 fps) at 854×480, 15 fps,"), "\(draft.stdout)")
+        // Times select the same stretch whatever the rate.
+        let byTime = try reel(["render", "Scenes/showcase.yaml", "-o", folder.path + "/t.mp4", "--fps", "10", "--frames", "1s-2s", "--scale", "0.25"])
+        #expect(byTime.status == 0, "\(byTime.stderr)")
+        #expect(try MediaProbe(path: folder.path + "/t.mp4").frames == 10)
         let bad = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/x.mp4", "--scale", "0"])
         #expect(bad.status != 0 && bad.stderr.contains("--scale"))
     }
@@ -181,10 +187,15 @@ struct RenderCommandTests {
         let folder = try makeScratchFolder()
         let result = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/p.mp4", "--progress", "json"])
         #expect(result.status == 0)
-        let lines = result.stdout.split(separator: "\n").filter { $0.hasPrefix("{") }
-        #expect(!lines.isEmpty)
-        let last = try #require(try JSONSerialization.jsonObject(with: Data(lines.last!.utf8)) as? [String: Any])
-        #expect(last["frames_done"] as? Int == 60 && last["frames_total"] as? Int == 60)
+        // Every line on stdout is JSON: progress, then one "finished" object instead of the human summary.
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count >= 2 && lines.allSatisfy { $0.hasPrefix("{") }, "\(result.stdout)")
+        let objects = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let progress = try #require(objects.dropLast().last)
+        #expect(progress["frames_done"] as? Int == 60 && progress["frames_total"] as? Int == 60)
+        let finished = try #require(objects.last)
+        #expect(finished["event"] as? String == "finished" && finished["frames"] as? Int == 60)
+        #expect(finished["width"] as? Int == 640 && finished["height"] as? Int == 360 && finished["fps"] as? Double == 30)
     }
 
     /// Ctrl-C: a real `reel render` gets SIGINT part-way; it exits 130 and leaves nothing.
