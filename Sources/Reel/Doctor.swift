@@ -40,11 +40,12 @@ public struct DoctorReport: Sendable, Codable {
         return report
     }
 
-    /// The video encoders Reel knows how to drive that this FFmpeg has.
+    /// The video encoders Reel knows how to drive that open on this machine: compiled into this
+    /// FFmpeg and, for NVENC, backed by a GPU that has it (each is opened once to find out).
     public static func knownEncoders() -> [String] {
         let wanted = ["libx264", "libx265", "libsvtav1", "libaom-av1", "libvpx-vp9", "prores_ks", "h264_nvenc", "hevc_nvenc", "av1_nvenc", "gif", "png"]
         let available = Set(VideoEncoder.availableEncoders())
-        return wanted.filter(available.contains)
+        return wanted.filter { available.contains($0) && ($0.hasSuffix("_nvenc") ? VideoEncoder.opens($0) : true) }
     }
 
     static func warnings(for report: DoctorReport) -> [String] {

@@ -186,18 +186,22 @@ public final class VideoEncoder: @unchecked Sendable {
                 av_dict_set(&options, "cq", String(crf), 0)
                 context.pointee.bit_rate = 0
             }
+            FFmpegLog.capture
+            _ = FFmpegLog.takeLastError()
             let opened = avcodec_open2(context, encoder, &options)
             if opened < 0 {
                 var error = ReelError(.videoEncode, "\(settings.codec) refused to open for \(width)×\(height) \(settings.pixelFormat ?? "yuv420p")")
-                error.detail = "the encoder rejected these settings; its accepted pixel formats and options: `ffmpeg -h encoder=\(settings.codec)`"
+                let said = FFmpegLog.takeLastError().map { ["\(settings.codec) said: \($0)"] } ?? []
+                error.detail = (said + [Self.explainRefusal(codec: encoder, settings: settings)]).joined(separator: "\n")
                 error.nativeCode = Int(opened)
                 error.context = "avcodec_open2"
                 throw error
             }
             // Options left in the dictionary are ones the encoder does not have.
             if let unused = av_dict_get(options, "", nil, Int32(AV_DICT_IGNORE_SUFFIX)) {
+                let known = Self.optionNames(of: encoder)
                 throw ReelError(.videoEncode, "\(settings.codec) has no option '\(String(cString: unused.pointee.key))'",
-                                detail: "see `ffmpeg -h encoder=\(settings.codec)`")
+                                detail: known.isEmpty ? nil : "its options: \(known.joined(separator: ", "))")
             }
             try Self.check(avcodec_parameters_from_context(stream.pointee.codecpar, context), "configure the stream")
             stream.pointee.time_base = context.pointee.time_base
@@ -393,6 +397,62 @@ public final class VideoEncoder: @unchecked Sendable {
     }
 
     /// The video encoders this FFmpeg has, for `reel doctor`.
+    /// Why an encoder may have refused: what it accepts, read from FFmpeg itself (FFmpeg's
+    /// command-line tool is not something Reel can count on being installed).
+    static func explainRefusal(codec: UnsafePointer<AVCodec>, settings: VideoSettings) -> String {
+        var lines: [String] = []
+        if settings.codec.hasSuffix("_nvenc") {
+            lines.append("NVENC needs an NVIDIA GPU that has it and the driver's libnvidia-encode; H100 and H200 have none, and `reel doctor` lists only encoders that open here: use libx264 instead")
+        }
+        let formats = pixelFormats(of: codec)
+        if !formats.isEmpty {
+            lines.append("\(settings.codec) takes pixel formats \(formats.joined(separator: ", ")) (--pix-fmt)")
+        }
+        lines.append("`reel doctor` lists the encoders that open on this machine")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The pixel formats an encoder declares.
+    static func pixelFormats(of codec: UnsafePointer<AVCodec>) -> [String] {
+        guard var format = codec.pointee.pix_fmts else { return [] }
+        var names: [String] = []
+        while format.pointee != AV_PIX_FMT_NONE, names.count < 64 {
+            if let name = av_get_pix_fmt_name(format.pointee) { names.append(String(cString: name)) }
+            format += 1
+        }
+        return names
+    }
+
+    /// The private options an encoder has (`preset`, `crf`, `tune`, …).
+    static func optionNames(of codec: UnsafePointer<AVCodec>) -> [String] {
+        guard let privateClass = codec.pointee.priv_class else { return [] }
+        var names: [String] = []
+        var option: UnsafePointer<AVOption>? = privateClass.pointee.option
+        while let current = option, let name = current.pointee.name, names.count < 200 {
+            if current.pointee.type != AV_OPT_TYPE_CONST { names.append(String(cString: name)) }
+            option = current + 1
+        }
+        return Array(Set(names)).sorted()
+    }
+
+    /// Whether `name` opens here for a small picture: an NVENC encoder is compiled into most
+    /// FFmpeg builds but opens only where an NVIDIA GPU with NVENC and its driver are.
+    public static func opens(_ name: String) -> Bool {
+        MediaDecoder.silenceLogging
+        guard let codec = avcodec_find_encoder_by_name(name) else { return false }
+        var context = avcodec_alloc_context3(codec)
+        defer { avcodec_free_context(&context) }
+        guard let context else { return false }
+        context.pointee.width = 256
+        context.pointee.height = 256
+        context.pointee.time_base = AVRational(num: 1, den: 30)
+        context.pointee.framerate = AVRational(num: 30, den: 1)
+        let formats = pixelFormats(of: codec)
+        let preferred = ["yuv420p", "nv12", "yuva420p", "yuv422p10le", "rgb24", "rgba", "pal8", "bgra"].first { formats.contains($0) } ?? formats.first
+        context.pointee.pix_fmt = preferred.map { av_get_pix_fmt($0) } ?? AV_PIX_FMT_YUV420P
+        return avcodec_open2(context, codec, nil) >= 0
+    }
+
     public static func availableEncoders() -> [String] {
         var opaque: UnsafeMutableRawPointer?
         var names: [String] = []

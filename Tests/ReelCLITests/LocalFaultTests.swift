@@ -149,7 +149,10 @@ import Testing
         let refused = try reel(["render", Self.hello, "-o", "out.mp4", "--overwrite", "--pix-fmt", "rgb24", "--progress", "none"], in: previous.folder)
         #expect(refused.status == 1)
         #expect(refused.stderr.hasPrefix("error[E-MEDIA-ENCODE]: libx264 refused to open for 640×360 rgb24"), "\(refused.stderr.prefix(300))")
-        #expect(refused.stderr.contains("ffmpeg -h encoder=libx264"))
+        // The encoder's own words and what it takes, from FFmpeg itself (no ffmpeg tool needed).
+        #expect(refused.stderr.contains("libx264 said: Specified pixel format rgb24 is invalid or not supported"), "\(refused.stderr.prefix(600))")
+        #expect(refused.stderr.contains("libx264 takes pixel formats yuv420p"), "\(refused.stderr.prefix(600))")
+        #expect(!refused.stderr.contains("ffmpeg -h"))
         let missing = try reel(["render", Self.hello, "-o", "out.mp4", "--overwrite", "--codec", "no-such-codec", "--progress", "none"], in: previous.folder)
         #expect(missing.status == 1)
         #expect(missing.stderr.hasPrefix("error[E-MEDIA-ENCODE]: this FFmpeg has no encoder 'no-such-codec'"), "\(missing.stderr.prefix(300))")
