@@ -6,7 +6,9 @@ import ReelGL
 /// both (a layer, or a pass whose `iChannel0` is the picture under it).
 public struct ShaderFilesPlugin: ReelPlugin {
     public let name = shaderFilesPlugin
-    public let version = "0.1.0"
+    public let version = Self.releaseVersion
+    /// The version of shader-file support, listed by `reel plugins` before any file is loaded.
+    public static let releaseVersion = "0.1.0"
     public let contributions: [any PluginContribution]
 
     /// - Throws: `E-SHADER-FILE` for a file that does not parse (the decoder has usually

@@ -45,7 +45,7 @@ struct PluginNewCommand: ParsableCommand {
             if let contents = try? FileManager.default.contentsOfDirectory(atPath: folder.path), !contents.isEmpty {
                 throw ReelError(.outputExists, "'\(folder.path)' already exists and is not empty", detail: "choose another --output")
             }
-            let dependency = try reelDependency()
+            let dependency = try reelDependency(from: folder.standardizedFileURL)
             let template = PluginTemplate(name: name, dependency: dependency)
             for (path, text) in template.files {
                 let url = folder.appendingPathComponent(path)
@@ -64,7 +64,7 @@ struct PluginNewCommand: ParsableCommand {
     }
 
     /// The `.package(…)` line and the package identity products are named under.
-    private func reelDependency() throws -> PluginTemplate.Dependency {
+    private func reelDependency(from package: URL) throws -> PluginTemplate.Dependency {
         if let reel, reel.contains("://") || reel.hasPrefix("git@") {
             let identity = URL(string: reel)?.deletingPathExtension().lastPathComponent.lowercased() ?? "reel"
             return .init(declaration: ".package(url: \"\(reel)\", branch: \"main\")", identity: identity)
@@ -82,7 +82,19 @@ struct PluginNewCommand: ParsableCommand {
             throw ReelError(.badArgument, "'\(root.path)' is not a Reel checkout (no Package.swift naming the Reel package)",
                             detail: "pass --reel with the folder that holds Reel's Package.swift")
         }
-        return .init(declaration: ".package(path: \"\(root.path)\")", identity: root.lastPathComponent.lowercased())
+        // Relative, so the two folders can move together (or be committed) without the
+        // package naming this machine's paths.
+        return .init(declaration: ".package(path: \"\(Self.relativePath(from: package, to: root))\")", identity: root.lastPathComponent.lowercased())
+    }
+
+    /// `to` as seen from `from`: `../reel`, `../../src/reel`, or `.` for the same folder.
+    static func relativePath(from: URL, to: URL) -> String {
+        let a = from.standardizedFileURL.resolvingSymlinksInPath().pathComponents
+        let b = to.standardizedFileURL.resolvingSymlinksInPath().pathComponents
+        var common = 0
+        while common < min(a.count, b.count), a[common] == b[common] { common += 1 }
+        let parts = Array(repeating: "..", count: a.count - common) + b[common...]
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
     /// Walks up from the running executable (`…/.build/debug/reel`) to the package it was built in.
@@ -126,6 +138,7 @@ struct PluginTemplate {
 
             let package = Package(
                 name: "\(name)",
+                // On Linux this line has no effect; on macOS Reel needs 14 or later.
                 platforms: [.macOS(.v14)],
                 dependencies: [
                     \(dependency.declaration),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Reel
 import ReelCore
+import Shaders
 
 struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +14,7 @@ struct PluginsCommand: ParsableCommand {
         Examples:
           reel plugins
           reel plugins describe orbit
+          reel plugins describe Scenes/shaders/ripple.fs
           reel plugins --json
         """,
         subcommands: [List.self, Describe.self],
@@ -28,10 +30,13 @@ struct PluginsCommand: ParsableCommand {
         func run() throws {
             let registry = ReelCLI.plugins
             if json {
-                print(JSONValue.array(registry.plugins.map { plugin in
+                let compiled: [JSONValue] = registry.plugins.map { plugin in
                     .object([("name", .string(plugin.name)), ("version", .string(plugin.version)),
                              ("contributions", .array(plugin.contributions.map { describe($0.descriptor) }))])
-                }).serialized(pretty: true))
+                }
+                let files: JSONValue = .object([("name", .string(shaderFilesPlugin)), ("version", .string(ShaderFilesPlugin.releaseVersion)),
+                                                ("contributions", []), ("files", .string(Self.shaderFilesSummary))])
+                print(JSONValue.array(compiled + [files]).serialized(pretty: true))
                 return
             }
             let width = registry.plugins.flatMap { $0.contributions.map(\.descriptor.qualifiedName.count) }.max() ?? 0
@@ -42,8 +47,18 @@ struct PluginsCommand: ParsableCommand {
                           + descriptor.qualifiedName.padding(toLength: width + 2, withPad: " ", startingAt: 0) + descriptor.summary)
                 }
             }
-            print("\n`reel plugins describe NAME` prints a contribution's parameters and an example.")
+            // Shader files add contributions per scene, so they have none to list here; say
+            // what they are, or nobody finds them.
+            print("\(shaderFilesPlugin) \(ShaderFilesPlugin.releaseVersion) — \(Self.shaderFilesSummary)")
+            print("  " + "layer".padding(toLength: 11, withPad: " ", startingAt: 0) + "shaders.NAME".padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                  + "an ISF generator or a Shadertoy file, drawn in the layer's box")
+            print("  " + "pass".padding(toLength: 11, withPad: " ", startingAt: 0) + "shaders.NAME".padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                  + "an ISF filter (it has inputImage), or a Shadertoy file reading iChannel0, over the picture")
+            print("\n`reel plugins describe NAME` prints a contribution's parameters and an example;")
+            print("`reel plugins describe FILE.fs` (or .glsl) those of a shader file. Plugins/Shaders/README.md explains shader files.")
         }
+
+        static let shaderFilesSummary = "ISF (.fs) and Shadertoy (.glsl) files, no Swift needed: a scene names them under `shaders:` and each becomes shaders.NAME with its inputs as parameters"
     }
 
     struct Describe: ParsableCommand {
@@ -57,7 +72,31 @@ struct PluginsCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let descriptor = try Self.find(name)
+                if name.hasSuffix(".fs") || name.hasSuffix(".glsl") || name.hasSuffix(".frag") {
+                    try describeShaderFile()
+                    return
+                }
+                try show(try Self.find(name))
+            }
+        }
+
+        /// A shader file's contributions, as a scene naming it `NAME` would get them.
+        private func describeShaderFile() throws {
+            guard let source = try? String(contentsOfFile: name, encoding: .utf8) else {
+                throw ReelError(.fileUnreadable, "cannot read the shader file '\(name)'", detail: "check the path")
+            }
+            let stem = ((name as NSString).lastPathComponent as NSString).deletingPathExtension
+            let file = ShaderFile(name: stem, path: name, resolvedPath: name, source: source)
+            let contents = try ShaderFileDescriber().read(file)
+            for (index, descriptor) in contents.descriptors.enumerated() {
+                if index > 0 { print("") }
+                try show(descriptor)
+            }
+            if !json { print("\nIn a scene: shaders: { \(stem): \(name) } — then use it as \(stem) (or shaders.\(stem)).") }
+        }
+
+        private func show(_ descriptor: ContributionDescriptor) throws {
+            do {
                 if json {
                     print(describe(descriptor).serialized(pretty: true))
                     return
@@ -74,7 +113,11 @@ struct PluginsCommand: ParsableCommand {
                 }
                 let key = descriptor.kind == .animation ? "animate" : (descriptor.kind == .pass ? "passes" : "shader")
                 let values = descriptor.parameters.map { "\($0.name): \($0.defaultValue)" }.joined(separator: ", ")
-                print("\nExample (the defaults):\n  \(key): [{ \(descriptor.name): { \(values) } }]")
+                if descriptor.kind == .layer {
+                    print("\nExample (the defaults):\n  - shader: { name: \(descriptor.name), params: { \(values) } }")
+                } else {
+                    print("\nExample (the defaults):\n  \(key): [{ \(descriptor.name): { \(values) } }]")
+                }
             }
         }
 
