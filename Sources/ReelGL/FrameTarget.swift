@@ -63,7 +63,11 @@ public final class FrameTarget {
         stencil = buffer
         glStencilMask(0xFF)
         glClearStencil(0)
+        // All of it, whatever region the painter is limited to now: later users rely on zeroes.
+        let scissored = glIsEnabled(GLenum(GL_SCISSOR_TEST)) != 0
+        if scissored { glDisable(GLenum(GL_SCISSOR_TEST)) }
         glClear(GLbitfield(GL_STENCIL_BUFFER_BIT))
+        if scissored { glEnable(GLenum(GL_SCISSOR_TEST)) }
         try context.checkError("adding a stencil buffer to '\(label)'")
     }
 
@@ -87,7 +91,7 @@ public final class FrameTarget {
         if let clear {
             let (r, g, b, a) = clear.premultiplied
             glClearColor(GLfloat(r), GLfloat(g), GLfloat(b), GLfloat(a))
-            glClear(GLbitfield(GL_COLOR_BUFFER_BIT))
+            Self.withinScissorGrown(width: width, height: height) { _ in glClear(GLbitfield(GL_COLOR_BUFFER_BIT)) }
         }
     }
 
@@ -102,8 +106,42 @@ public final class FrameTarget {
         guard let multisampleFramebuffer else { return }
         glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), multisampleFramebuffer.name)
         glBindFramebuffer(GLenum(GL_DRAW_FRAMEBUFFER), resolveFramebuffer.name)
-        glBlitFramebuffer(0, 0, GLint(width), GLint(height), 0, 0, GLint(width), GLint(height),
-                          GLbitfield(GL_COLOR_BUFFER_BIT), GLenum(GL_NEAREST))
+        Self.blitWithinScissor(width: width, height: height)
+    }
+
+    /// Blits the bound read framebuffer's colour onto the bound draw framebuffer, over the
+    /// scissor box when the scissor test is on (the painter limits an isolated layer to its
+    /// pixels), else over the whole target. The box is passed as the blit's rectangle with the
+    /// test off: llvmpipe was seen to skip the box's first row and column in a scissored
+    /// multisample resolve.
+    static func blitWithinScissor(width: Int, height: Int) {
+        withinScissorGrown(width: width, height: height) { box in
+            let scissored = glIsEnabled(GLenum(GL_SCISSOR_TEST)) != 0
+            if scissored { glDisable(GLenum(GL_SCISSOR_TEST)) }
+            glBlitFramebuffer(box[0], box[1], box[0] + box[2], box[1] + box[3], box[0], box[1], box[0] + box[2], box[1] + box[3],
+                              GLbitfield(GL_COLOR_BUFFER_BIT), GLenum(GL_NEAREST))
+            if scissored { glEnable(GLenum(GL_SCISSOR_TEST)) }
+        }
+    }
+
+    /// Runs `body` with the scissor box (when the test is on) grown by a pixel on every side,
+    /// clamped to the target, and passes it the box (the whole target when the test is off).
+    /// Clears and resolves cover that extra ring because llvmpipe's multisampled scissor lets
+    /// a draw touch samples of the pixels just outside the box: what the composite reads there
+    /// must be defined.
+    static func withinScissorGrown(width: Int, height: Int, _ body: ([GLint]) -> Void) {
+        guard glIsEnabled(GLenum(GL_SCISSOR_TEST)) != 0 else {
+            body([0, 0, GLint(width), GLint(height)])
+            return
+        }
+        var box: [GLint] = [0, 0, 0, 0]
+        glGetIntegerv(GLenum(GL_SCISSOR_BOX), &box)
+        let x0 = max(0, box[0] - 1), y0 = max(0, box[1] - 1)
+        let x1 = min(GLint(width), box[0] + box[2] + 1), y1 = min(GLint(height), box[1] + box[3] + 1)
+        let grown: [GLint] = [x0, y0, x1 - x0, y1 - y0]
+        glScissor(grown[0], grown[1], grown[2], grown[3])
+        body(grown)
+        glScissor(box[0], box[1], box[2], box[3])
     }
 
     func end() throws {

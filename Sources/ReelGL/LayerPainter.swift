@@ -21,6 +21,8 @@ final class LayerPainter {
     private var samples = 1
     /// Features met but not drawn, e.g. "text layers".
     private(set) var skipped: Set<String> = []
+    /// The pixels drawing is limited to now (`LayerBounds`); nil for the whole target.
+    private var scissor: PixelRect?
 
     /// Chord tolerance for curves, in pixels.
     static let tolerance = 0.2
@@ -190,7 +192,53 @@ final class LayerPainter {
         return layer.opacity < 1 && layer.fill != nil && layer.stroke != nil
     }
 
+    /// Sets the scissor to `rect` (nil: none) and returns what it was.
+    private func setScissor(_ rect: PixelRect?) -> PixelRect? {
+        let previous = scissor
+        scissor = rect
+        if let rect {
+            glEnable(GLenum(GL_SCISSOR_TEST))
+            glScissor(GLint(rect.x), GLint(rect.y), GLsizei(rect.width), GLsizei(rect.height))
+        } else {
+            glDisable(GLenum(GL_SCISSOR_TEST))
+        }
+        return previous
+    }
+
+    /// Runs `body` (a pass chain drawing into targets of its own sizes) with no scissor.
+    private func withoutScissor<T>(_ body: () throws -> T) rethrows -> T {
+        let saved = setScissor(nil)
+        defer { _ = setScissor(saved) }
+        return try body()
+    }
+
+    /// The pixels an isolated layer can change: its own bounds, within its mask's unless the
+    /// mask is inverted (outside an inverted mask the layer shows); nil for the whole target.
+    private func region(of layer: LayerState, parent: Affine2D, target: FrameTarget) -> PixelRect? {
+        let size = (target.width, target.height)
+        let shape = { [shaper] (text: TextState) in try? shaper?.shape(text) }
+        guard let bounds = LayerBounds.of(layer, parent: parent, shape: shape),
+              var rect = PixelRect(covering: bounds, margin: 2, target: size) else { return nil }
+        if let mask = layer.mask, !mask.invert {
+            var union = Bounds()
+            for source in mask.source {
+                guard let b = LayerBounds.of(source, parent: parent, shape: shape) else { return rect }
+                union.add(b)
+            }
+            rect = PixelRect(covering: union, margin: 2, target: size).map(rect.intersection) ?? PixelRect(x: 0, y: 0, width: 0, height: 0)
+        }
+        return rect
+    }
+
     private func isolate(_ layer: LayerState, parent: Affine2D, onto target: FrameTarget) throws {
+        // Everything below — clears, drawing, resolves, the backdrop copy and the composite —
+        // touches only the pixels the layer can change.
+        let full = PixelRect(x: 0, y: 0, width: target.width, height: target.height)
+        var limit = region(of: layer, parent: parent, target: target) ?? full
+        if let outer = scissor { limit = limit.intersection(outer) }
+        if limit.isEmpty { return }  // nothing of it can show; a transparent source leaves the backdrop as it is
+        let previousScissor = setScissor(limit == full ? nil : limit)
+        defer { _ = setScissor(previousScissor) }
         let layerTarget = try pool.acquire(width: target.width, height: target.height, samples: samples)
         defer { pool.recycle(layerTarget) }
         layerTarget.begin(clear: .transparent)
@@ -224,8 +272,7 @@ final class LayerPainter {
             let c = try pool.acquire(width: target.width, height: target.height, samples: 1)
             glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), target.resolveFramebuffer.name)
             glBindFramebuffer(GLenum(GL_DRAW_FRAMEBUFFER), c.resolveFramebuffer.name)
-            glBlitFramebuffer(0, 0, GLint(target.width), GLint(target.height), 0, 0, GLint(target.width), GLint(target.height),
-                              GLbitfield(GL_COLOR_BUFFER_BIT), GLenum(GL_NEAREST))
+            FrameTarget.blitWithinScissor(width: target.width, height: target.height)
             backdrop = c.texture
             copy = c
         }
@@ -257,7 +304,7 @@ final class LayerPainter {
             try target.end()
             return PassImage(target.texture)
         }
-        let result = try chain.run(layer.effects, at: site, source: { PassImage(picture) }, skipped: &skipped)
+        let result = try withoutScissor { try chain.run(layer.effects, at: site, source: { PassImage(picture) }, skipped: &skipped) }
         parts += drawnParts
         return result.texture
     }
@@ -283,7 +330,7 @@ final class LayerPainter {
                               })
         let picture: PassImage
         do {
-            picture = try shader.draw(input, gl: chain.gl)
+            picture = try withoutScissor { try shader.draw(input, gl: chain.gl) }
         } catch let error as ReelError {
             throw ReelError(error.code, "layer '\(layer.id)' (\(use.name)): \(error.message)", detail: error.detail)
         }

@@ -113,6 +113,17 @@ do {
     let gl = try HeadlessGL.open()
     defer { gl.close() }
     print("renderer: \(gl.info.renderer) (\(gl.info.isSoftware ? "software" : "hardware")), \(rounds) rounds, interleaved")
+    // `reel-bench masks`: where masked layers' time goes, and nothing else.
+    if CommandLine.arguments.dropFirst().first == "masks" {
+        let cases: [(String, Scene)] = [
+            ("3 cards, MSAA 4×", try Workloads.masks(masked: false)), ("3 cards masked, MSAA 4×", try Workloads.masks(masked: true)),
+            ("3 cards, no MSAA", try Workloads.masks(masked: false, samples: 1)), ("3 cards masked, no MSAA", try Workloads.masks(masked: true, samples: 1)),
+        ]
+        var results: [String: [Double]] = [:]
+        for _ in 1...rounds { for (name, scene) in cases { results[name, default: []].append(try measure(scene, gl: gl)) } }
+        for (name, _) in cases { print(name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%7.1f fps", median(results[name] ?? []))) }
+        exit(0)
+    }
     let orbits = try Workloads.orbits(), circles = Workloads.circles()
     if environment["BENCH_PARTS"] != nil {
         print(String(format: "evaluate only: orbits %.0f fps, circles %.0f fps", measureEvaluation(orbits), measureEvaluation(circles)))
@@ -128,11 +139,14 @@ do {
             }
         }
     }
-    var reelOrbits: [Double] = [], reelCircles: [Double] = [], mgl: [Double] = []
+    let plainCards = try Workloads.masks(masked: false), maskedCards = try Workloads.masks(masked: true)
+    var reelOrbits: [Double] = [], reelCircles: [Double] = [], mgl: [Double] = [], plain: [Double] = [], masked: [Double] = []
     for round in 1...rounds {
         reelOrbits.append(try measure(orbits, gl: gl))
         if let python, let fps = yardstick(python: python, folder: benchFolder) { mgl.append(fps) }
         reelCircles.append(try measure(circles, gl: gl))
+        plain.append(try measure(plainCards, gl: gl))
+        masked.append(try measure(maskedCards, gl: gl))
         FileHandle.standardError.write(Data("round \(round)/\(rounds) done\n".utf8))
     }
     func row(_ name: String, _ values: [Double], _ reference: Double?) -> String {
@@ -148,6 +162,8 @@ do {
     if let reference { print(row("ModernGL yardstick, orbits (mgl_orbits.py none)", mgl, reference)) }
     print(row("Reel, orbits 1920×1080 (200 circles + square)", reelOrbits, reference))
     print(row("Reel, 10 000 circles r 4–12 px, 1920×1080", reelCircles, nil))
+    print(row("Reel, 3 cards 1280×720 MSAA 4×", plain, nil))
+    print(row("Reel, the 3 cards each masked (÷ unmasked)", masked, median(plain)))
     if reference == nil { print("(yardstick not run: set YARDSTICK_PYTHON to a python with moderngl; `make bench` does)") }
 
     if environment["BENCH_ENCODE"] != "0" {
