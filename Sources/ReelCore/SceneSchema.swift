@@ -41,6 +41,61 @@ public enum SceneSchema {
 
     static func anyOf(_ options: JSONValue...) -> JSONValue { .object([("anyOf", .array(options))]) }
 
+    /// `value` with a description for editors' hovers and completions.
+    static func described(_ value: JSONValue, _ text: String) -> JSONValue {
+        guard case var .object(pairs) = value else { return value }
+        pairs.removeAll { $0.0 == "description" }
+        pairs.append(("description", .string(text)))
+        return .object(pairs)
+    }
+
+    /// What each core property means, as `reel schema` shows editors.
+    static let propertyDocs: [String: String] = [
+        "id": "Names the layer in messages, masks and plugin parameters; unique in the scene. The default is layer<index> (<group id>.<index> inside a group).",
+        "position": "Where the layer's anchor sits in its parent, in pixels: (0, 0) is the top-left corner and y points down. The default is [0, 0].",
+        "anchor": "The point of the layer's own coordinates (origin at the middle of its shape or text block) that position places and rotation, skew and scale turn about. The default is [0, 0].",
+        "scale": "A multiple of the layer's size, one number or [x, y]; scaling a rounded rect squashes its corners. The default is 1.",
+        "rotation": "Degrees, clockwise, about the anchor. The default is 0.",
+        "skew": "[x, y] degrees of shear about the anchor. The default is [0, 0].",
+        "opacity": "0 to 1, applied to the layer as a whole (a group fades as one). The default is 1.",
+        "fill": "A colour (\"#e94560\", rgb(…), hsl(…), a CSS name), a linear or radial gradient in the layer's own coordinates with [offset, colour] stops, or none.",
+        "stroke": "A colour, or { color, width, cap, join, miterLimit, dash, dashOffset }; a line is drawn by its stroke (white 2 px by default).",
+        "trim": "Draws part of the outline: start and end are fractions 0 to 1 of its length, offset moves both.",
+        "blend": "How the layer combines with what is under it (W3C separable blend modes). The default is normal.",
+        "in": "When the layer appears: 2s, 500ms, 90f or seconds. The default is the start.",
+        "out": "When the layer disappears. The default is the end.",
+        "visible": "false hides the layer (a mask source usually is). The default is true.",
+        "mask": "A sibling layer's id, or { layer, mode: alpha | luminance, invert }: the layer shows only where the mask does.",
+        "effects": "Post passes over this layer alone (postfx.*, shader files).",
+        "animate": "Animation passes run on this layer after its keyframes (motion.*).",
+        "font": "{ family, size, weight (100–900 or thin…black), style: normal | italic } for a text layer. The default is DejaVu Sans 48 regular.",
+        "align": "Text alignment about the position. The default is center.",
+        "lineHeight": "Line spacing as a multiple of the font size. The default is 1.2.",
+        "letterSpacing": "Extra space between letters, in pixels. The default is 0.",
+        "rect": "A rectangle centred on the layer's origin: { size: [w, h], radius }.",
+        "circle": "A circle centred on the layer's origin: { radius }.",
+        "ellipse": "An ellipse centred on the layer's origin: { size: [w, h] }.",
+        "polygon": "A regular polygon: { sides, radius }.",
+        "star": "A star: { points, radius, innerRadius }.",
+        "line": "A line from one point to another in the layer's coordinates, drawn by its stroke.",
+        "path": "SVG path data (M L H V C S Q T A Z), or { d, fillRule: nonzero | evenodd }.",
+        "text": "The text; placed by the middle of its block of lines. See font, align, lineHeight, letterSpacing.",
+        "image": "An asset name or path, or { asset, size, fit: contain | cover | stretch | none }.",
+        "video": "Like image, plus start (offset into the clip), speed and loop.",
+        "group": "A list of layers (or { layers: [...] }) moved, faded and composited as one; children are placed in the group's coordinates.",
+        "shader": "A layer drawn by a shader file: { name, size, params }.",
+        "size": "[width, height] in pixels.",
+        "fps": "Frames per second. The default is 30.",
+        "duration": "The scene's length: 2s, 500ms, 90f or seconds. The default is 5s.",
+        "background": "The colour behind every layer. The default is black.",
+        "samples": "Multisampling for antialiased edges: 1, 2, 4, 8 or 16. The default is 4.",
+    ]
+
+    /// Properties with their descriptions attached.
+    static func documented(_ properties: [(String, JSONValue)]) -> [(String, JSONValue)] {
+        properties.map { key, value in (key, propertyDocs[key].map { described(value, $0) } ?? value) }
+    }
+
     static func enumeration(_ values: [String]) -> JSONValue { .object([("enum", .array(values.map { .string($0) }))]) }
 
     /// `value` or `{ keys: [[time, value], [time, value, easing], …] }`.
@@ -126,18 +181,18 @@ public enum SceneSchema {
         let layer: JSONValue = .object([
             ("type", "object"), ("additionalProperties", false),
             ("description", "A layer: exactly one kind key plus common properties."),
-            ("properties", .object(common + kinds)),
+            ("properties", .object(documented(common + kinds))),
             ("oneOf", .array(kinds.map { .object([("required", [.string($0.0)])]) })),
         ])
         let parameter = anyOf(.object([("type", ["number", "string", "boolean"])]), object([
             ("type", enumeration(ParameterType.allCases.map(\.rawValue))), ("default", .object([("type", ["number", "string", "boolean", "array"])])),
             ("doc", .object([("type", "string")])), ("min", .object([("type", "number")])), ("max", .object([("type", "number")])),
         ], required: ["type", "default"]))
-        let canvas = object([
+        let canvas = object(documented([
             ("size", .object([("type", "array"), ("minItems", 2), ("maxItems", 2), ("prefixItems", [ref("pixels"), ref("pixels")])])),
             ("fps", anyOf(.object([("type", "number"), ("exclusiveMinimum", 0), ("maximum", 1000)]), ref("template"))),
             ("duration", ref("time")), ("background", ref("color")), ("samples", .object([("enum", [1, 2, 4, 8, 16])])),
-        ], required: ["size"])
+        ]), required: ["size"], description: "The picture: size, frame rate, length, background and multisampling.")
         return .object([
             ("template", template), ("number", number), ("nonNegative", nonNegative), ("unit", unit),
             ("pixels", anyOf(.object([("type", "integer"), ("minimum", 1), ("maximum", 16384)]), ref("template"))),
