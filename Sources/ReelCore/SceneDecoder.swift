@@ -86,9 +86,10 @@ public struct SceneDecoder: Sendable {
                                  checkAssets: checkAssets, files: files)
         let scene = reader.scene(root, overrides: overrides)
         if !reader.diagnostics.isEmpty { throw SceneError(reader.diagnostics) }
-        guard let scene else {
+        guard var scene else {
             throw SceneError(Diagnostic(.syntax, "the scene could not be read", at: root.location, path: ""))
         }
+        AssetDeclarations.locate(&scene.assets, in: root)
         return scene
     }
 
