@@ -7,7 +7,7 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check scene files and report every problem with its file, line and column.",
         discussion: """
-        Exits 0 when every file is valid, 1 otherwise. Nothing is rendered, so this is fast and needs no GL. Asset files must exist; --set values must fit their parameters.
+        Exits 0 when every file is valid, 1 otherwise. Nothing is rendered, so this is fast and needs no GL. Asset files must exist and be regular files; pictures and clips must be self-contained formats within the pixel limits (read from their headers); --set values must fit their parameters.
 
         Examples:
           reel validate Scenes/*.yaml
@@ -30,7 +30,14 @@ struct ValidateCommand: ParsableCommand {
         var reports: [JSONValue] = []
         for path in scenes {
             do {
-                let scene = json ? try decoder.load(path: path) : try reportingErrors { try decoder.load(path: path) }
+                // The scene, then its asset files (regular files, self-contained formats, within
+                // the pixel limits), each problem at the asset's line.
+                let load = { () throws -> Scene in
+                    let scene = try decoder.load(path: path)
+                    try AssetPreflight.check(scene)
+                    return scene
+                }
+                let scene = json ? try load() : try reportingErrors(load)
                 let c = scene.canvas
                 let count = scene.allLayers.count
                 if json {

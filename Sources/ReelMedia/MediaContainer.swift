@@ -29,6 +29,9 @@ public struct MediaContainer: Sendable, Hashable {
     /// True for the formats `ImageHeader` reads a size from: the stills, GIF and APNG.
     public var isPicture: Bool { isStill || demuxer == "gif" || demuxer == "apng" }
 
+    /// True when the FFmpeg Reel is linked with has this format's demuxer.
+    public var isAvailable: Bool { av_find_input_format(demuxer) != nil }
+
     /// How many leading bytes `identify` looks at.
     public static let sniffLength = 4096
 

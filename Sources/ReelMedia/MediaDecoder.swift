@@ -61,7 +61,7 @@ public final class MediaDecoder {
         let head = try file.head(MediaContainer.sniffLength, code: .videoAsset)
         let container = try MediaContainer.identify(head, name: path, code: .videoAsset)
         self.container = container
-        if let header = ImageHeader.read(file) { try Self.checkSize(header.width, header.height, maxPixels: maxPixels, path: path, still: container.isStill) }
+        if let header = ImageHeader.read(file) { try Self.checkSize(header.width, header.height, maxPixels: maxPixels, path: path, still: container.isPicture) }
         guard let input = av_find_input_format(container.demuxer) else {
             throw ReelError(.videoAsset, "'\(path)' is \(container.description), but this FFmpeg has no '\(container.demuxer)' demuxer")
         }
@@ -70,7 +70,7 @@ public final class MediaDecoder {
         context.pointee.pb = io.context
         // Every nested open (a playlist's segments, a QuickTime data reference, another
         // demuxer's file) goes through io_open: refused, whatever the URL or protocol.
-        context.pointee.io_open = { _, _, _, _, _ in reel_averror(EPERM) }
+        context.pointee.io_open = { _, _, _, _, _ in reel_averror(EACCES) }
         var options: OpaquePointer?
         av_dict_set(&options, "format_whitelist", container.demuxer, 0)
         // No protocol is called "none": nothing may be opened by URL, not even file:.
@@ -91,7 +91,7 @@ public final class MediaDecoder {
             for i in 0..<Int(format.pointee.nb_streams) {
                 guard let parameters = format.pointee.streams[i]?.pointee.codecpar,
                       parameters.pointee.codec_type == AVMEDIA_TYPE_VIDEO else { continue }
-                try Self.checkSize(Int(parameters.pointee.width), Int(parameters.pointee.height), maxPixels: maxPixels, path: path, still: container.isStill)
+                try Self.checkSize(Int(parameters.pointee.width), Int(parameters.pointee.height), maxPixels: maxPixels, path: path, still: container.isPicture)
             }
             try Self.findStreamInfo(format, maxPixels: maxPixels, path: path)
             var decoder: UnsafePointer<AVCodec>?
@@ -100,7 +100,7 @@ public final class MediaDecoder {
                 throw ReelError(.videoAsset, "'\(path)' has no video stream FFmpeg can decode")
             }
             let parameters = streamPointer.pointee.codecpar.pointee
-            try Self.checkSize(Int(parameters.width), Int(parameters.height), maxPixels: maxPixels, path: path, still: container.isStill)
+            try Self.checkSize(Int(parameters.width), Int(parameters.height), maxPixels: maxPixels, path: path, still: container.isPicture)
             // VP9 keeps alpha in side data that only libvpx's decoder reads.
             if let tag = av_dict_get(streamPointer.pointee.metadata, "alpha_mode", nil, 0), String(cString: tag.pointee.value) == "1",
                decoder.pointee.id == AV_CODEC_ID_VP9, let vpx = avcodec_find_decoder_by_name("libvpx-vp9") {
@@ -111,8 +111,9 @@ public final class MediaDecoder {
             codec = context
             try Self.check(avcodec_parameters_to_context(context, streamPointer.pointee.codecpar), "configure the decoder for", path)
             context.pointee.thread_count = 0  // as many as useful
-            // The decoder refuses a frame over the limit itself (a stream may change size).
-            context.pointee.max_pixels = Int64(maxPixels)
+            // The decoder refuses a frame far over the limit itself, before allocating it (a
+            // stream may change size, a header may lie).
+            context.pointee.max_pixels = Self.decoderBound(maxPixels)
             try Self.check(avcodec_open2(context, decoder, nil), "open the decoder for", path)
             width = Int(context.pointee.width)
             height = Int(context.pointee.height)
@@ -142,10 +143,18 @@ public final class MediaDecoder {
     private static func findStreamInfo(_ format: UnsafeMutablePointer<AVFormatContext>, maxPixels: Int, path: String) throws {
         let count = Int(format.pointee.nb_streams)
         var perStream = [OpaquePointer?](repeating: nil, count: max(count, 1))
-        for i in 0..<count { av_dict_set(&perStream[i], "max_pixels", String(maxPixels), 0) }
+        for i in 0..<count { av_dict_set(&perStream[i], "max_pixels", String(decoderBound(maxPixels)), 0) }
         defer { for i in 0..<count { av_dict_free(&perStream[i]) } }
         let status = perStream.withUnsafeMutableBufferPointer { avformat_find_stream_info(format, $0.baseAddress) }
         try check(status, "read stream information of", path)
+    }
+
+    /// The `max_pixels` FFmpeg's decoders are given. They check the width rounded up to
+    /// their stride alignment (up to 64 more pixels a row), so an exact bound would refuse
+    /// pictures within the limit with a bare "Invalid argument"; this one leaves room for
+    /// that, and Reel's own check of the header and of each frame stays exact.
+    static func decoderBound(_ maxPixels: Int) -> Int64 {
+        maxPixels >= Int.max / 4 ? Int64.max : Int64(maxPixels * 2 + (1 << 16))
     }
 
     /// Refuses a picture (or, with `still` false, a video frame) of `width` × `height` over
@@ -275,7 +284,7 @@ public final class MediaDecoder {
     private func convert(_ frame: UnsafeMutablePointer<AVFrame>) throws -> RGBAImage {
         let w = Int(frame.pointee.width), h = Int(frame.pointee.height)
         guard w > 0, h > 0 else { throw ReelError(.videoAsset, "'\(path)' decoded to an empty picture") }
-        try Self.checkSize(w, h, maxPixels: maxPixels, path: path, still: container.isStill)
+        try Self.checkSize(w, h, maxPixels: maxPixels, path: path, still: container.isPicture)
         let source = AVPixelFormat(rawValue: frame.pointee.format)
         scaler = sws_getCachedContext(scaler, Int32(w), Int32(h), source, Int32(w), Int32(h), AV_PIX_FMT_RGBA,
                                       Int32(SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT), nil, nil, nil)
