@@ -94,7 +94,7 @@ public enum AssetPreflight {
             pictures[path] = size.pixels
             total += size.pixels
             if total > limits.maxSceneImagePixels {
-                report(.limitExceeded, "with \(label) (\(size.width)×\(size.height)) the scene's distinct pictures have \(PixelCount.describe(total)); a scene may have at most \(PixelCount.describe(limits.maxSceneImagePixels))")
+                report(.limitExceeded, "\(label), \(size.width)×\(size.height) pixels, brings the scene's distinct pictures to \(PixelCount.describe(total)); a scene may have at most \(PixelCount.describe(limits.maxSceneImagePixels))")
             }
         }
         return problems

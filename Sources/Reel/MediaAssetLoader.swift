@@ -19,7 +19,6 @@ public final class MediaAssetLoader: AssetDataLoader, @unchecked Sendable {
     private let decoders = Mutex<[String: MediaDecoder]>([:])
     /// Pixels of each distinct picture file decoded so far, by path.
     private let charged = Mutex<[String: Int]>([:])
-    private let decodes = Atomic<Int>(0)
 
     /// The most bytes read from one picture or data asset. PNG and data files are read whole;
     /// the pixel limit keeps pictures far below this.
@@ -31,10 +30,6 @@ public final class MediaAssetLoader: AssetDataLoader, @unchecked Sendable {
         self.paths = paths
         self.limits = limits
     }
-
-    /// How many pictures this loader has decoded (for tests: the renderer caches textures, so
-    /// each distinct picture is decoded once a render however many layers show it).
-    public var pictureDecodes: Int { decodes.load(ordering: .relaxed) }
 
     private func path(_ name: String, code: ReelError.Code) throws -> String {
         guard let path = paths[name] else { throw ReelError(code, "asset '\(name)' is not declared by the scene") }
@@ -60,7 +55,6 @@ public final class MediaAssetLoader: AssetDataLoader, @unchecked Sendable {
             if let header { try charge(path, width: header.width, height: header.height) }
             let image: RGBAImage
             let head = try file.head(8, code: .imageAsset)
-            decodes.add(1, ordering: .relaxed)
             if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
                 image = try PNGCodec.decode(try file.contents(limit: Self.maxFileBytes, code: .imageAsset))
             } else {
@@ -87,7 +81,7 @@ public final class MediaAssetLoader: AssetDataLoader, @unchecked Sendable {
             guard charged[path] == nil else { return }
             let total = charged.values.reduce(0, +) + pixels
             guard total <= limits.maxSceneImagePixels else {
-                throw ReelError(.limitExceeded, "with this \(width)×\(height) picture the scene's distinct pictures have \(PixelCount.describe(total)); a scene may have at most \(PixelCount.describe(limits.maxSceneImagePixels))",
+                throw ReelError(.limitExceeded, "this \(width)×\(height) picture brings the scene's distinct pictures to \(PixelCount.describe(total)); a scene may have at most \(PixelCount.describe(limits.maxSceneImagePixels))",
                                 detail: "use fewer or smaller pictures")
             }
             charged[path] = pixels
