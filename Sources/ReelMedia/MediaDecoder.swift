@@ -12,7 +12,7 @@ extension ReelError.Code {
 /// clip time, seeking to the key frame before it when it is not just ahead, so any frame
 /// range renders without decoding from the start of the clip.
 ///
-/// Decoding is confined to the file: it must be a regular file (see `AssetFile`), its format
+/// Decoding is confined to the file (`ConfinedInput`): it must be a regular file, its format
 /// is told from its bytes and must be one of `MediaContainer.allowed`, FFmpeg reads it only
 /// through a reader over that one file, and any attempt of a demuxer to open another file or
 /// URL is refused. Pictures and frames larger than `maxPixels` are refused from the header,
@@ -29,8 +29,9 @@ public final class MediaDecoder {
     /// What the file is (its format and demuxer).
     public let container: MediaContainer
     private let maxPixels: Int
-    private let io: AssetIO
-    private var format: UnsafeMutablePointer<AVFormatContext>?
+    /// The demuxer, confined to the file; closed when the decoder goes.
+    private let input: ConfinedInput
+    private var format: UnsafeMutablePointer<AVFormatContext>? { input.format }
     private var codec: UnsafeMutablePointer<AVCodecContext>?
     private let stream: Int32
     private let timeBase: Double
@@ -57,34 +58,12 @@ public final class MediaDecoder {
         MediaDecoder.silenceLogging
         self.path = path
         self.maxPixels = maxPixels
-        let file = try AssetFile(path: path, code: .videoAsset)
-        let head = try file.head(MediaContainer.sniffLength, code: .videoAsset)
-        let container = try MediaContainer.identify(head, name: path, code: .videoAsset)
+        let input = try ConfinedInput(path: path, code: .videoAsset)
+        let container = input.container
+        self.input = input
         self.container = container
-        if let header = ImageHeader.read(file) { try Self.checkSize(header.width, header.height, maxPixels: maxPixels, path: path, still: container.isPicture) }
-        guard let input = av_find_input_format(container.demuxer) else {
-            throw ReelError(.videoAsset, "'\(path)' is \(container.description), but this FFmpeg has no '\(container.demuxer)' demuxer")
-        }
-        io = try AssetIO(file)
-        guard let context = avformat_alloc_context() else { throw ReelError(.videoAsset, "out of memory opening '\(path)'") }
-        context.pointee.pb = io.context
-        // Every nested open (a playlist's segments, a QuickTime data reference, another
-        // demuxer's file) goes through io_open: refused, whatever the URL or protocol.
-        context.pointee.io_open = { _, _, _, _, _ in reel_averror(EACCES) }
-        var options: OpaquePointer?
-        av_dict_set(&options, "format_whitelist", container.demuxer, 0)
-        // No protocol is called "none": nothing may be opened by URL, not even file:.
-        av_dict_set(&options, "protocol_whitelist", "none", 0)
-        // The mov demuxer's external data references are off by default; say so, in case.
-        av_dict_set(&options, "enable_drefs", "0", 0)
-        av_dict_set(&options, "use_absolute_path", "0", 0)
-        var opened: UnsafeMutablePointer<AVFormatContext>? = context
-        let status = avformat_open_input(&opened, nil, input, &options)
-        av_dict_free(&options)
-        // On failure avformat_open_input has freed the context (not the reader, which is ours).
-        try Self.check(status, "open", path)
-        guard let format = opened else { throw ReelError(.videoAsset, "cannot open '\(path)'") }
-        self.format = format
+        guard let format = input.format else { throw ReelError(.videoAsset, "cannot open '\(path)'") }
+        if let header = ImageHeader.read(input.file) { try Self.checkSize(header.width, header.height, maxPixels: maxPixels, path: path, still: container.isPicture) }
         do {
             // Containers declare their frame size in the header; check it before
             // avformat_find_stream_info decodes a frame of it.
@@ -134,7 +113,6 @@ public final class MediaDecoder {
             packet = av_packet_alloc()
         } catch {
             avcodec_free_context(&codec)
-            avformat_close_input(&self.format)
             throw error
         }
     }
@@ -178,7 +156,6 @@ public final class MediaDecoder {
         release(&pending)
         av_packet_free(&packet)
         avcodec_free_context(&codec)
-        avformat_close_input(&format)
         sws_freeContext(scaler)
     }
 
@@ -330,11 +307,11 @@ public final class MediaDecoder {
         if status < 0 { throw failure(status, action, path) }
     }
 
-    static func failure(_ status: Int32, _ action: String, _ path: String) -> ReelError {
+    static func failure(_ status: Int32, _ action: String, _ path: String, code: ReelError.Code = .videoAsset) -> ReelError {
         var buffer = [CChar](repeating: 0, count: 256)
         let reason = buffer.withUnsafeMutableBufferPointer { b in
             String(cString: reel_av_error_string(status, b.baseAddress, 256))
         }
-        return ReelError(.videoAsset, "cannot \(action) '\(path)': \(reason)", nativeCode: Int(status), context: "libav")
+        return ReelError(code, "cannot \(action) '\(path)': \(reason)", nativeCode: Int(status), context: "libav")
     }
 }
