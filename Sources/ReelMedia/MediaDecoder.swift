@@ -205,7 +205,10 @@ public final class MediaDecoder {
     // MARK: - Decoding
 
     private func seek(to time: Double) throws {
-        let target = Int64(((time + startTime) / timeBase).rounded(.down))
+        // A file's start time and time base are its own to choose: clamp before converting,
+        // since Int64(Double) traps outside its range.
+        let ticks = ((time + startTime) / timeBase).rounded(.down)
+        let target = ticks.isFinite ? Int64(min(max(ticks, -9.0e18), 9.0e18)) : 0
         // Backward: land on the key frame at or before the target, then decode forward.
         let status = av_seek_frame(format, stream, target, AVSEEK_FLAG_BACKWARD)
         if status < 0 {
