@@ -13,11 +13,14 @@ import ReelCore
 /// self-contained: their demuxers read only the bytes of the file in hand. Everything else is
 /// refused, by name where it is recognisably a playlist.
 ///
-/// It is also what fixed JPEGs: probing `photo.jpg`, FFmpeg's `image2` demuxer scores 50 on
-/// the extension alone, while `jpeg_pipe` scores only 25 when the 2 KB it first probes ends
-/// inside the scan data (it scores 51 only when it sees the end marker, so only tiny JPEGs got
-/// it). `image2` then cannot seek back to its one picture after `avformat_find_stream_info`
-/// has read it, so every JPEG over about 2 KB decoded to no frame at all.
+/// It is also what fixed JPEGs. Probing `photo.jpg`, FFmpeg's `image2` demuxer scores 50 on
+/// the extension alone, while `jpeg_pipe` scores 51 only when the first probe window (2 KB)
+/// reaches the end-of-image marker, 25 otherwise; so every JPEG over about 2 KB went to
+/// `image2`. Probing leaves the file open as the context's reader, and `image2` reads its one
+/// picture from that reader; `avformat_find_stream_info` consumes it, and the seek to 0 that
+/// followed only reset `image2`'s picture counter, not the reader, so the next read was the
+/// end of file: "no frame at 0.000s". (WebP and BMP were spared: their pipe demuxers outscore
+/// `image2` on content.) Naming `jpeg_pipe` avoids all of it, and stills are not seeked.
 public struct MediaContainer: Sendable, Hashable {
     /// FFmpeg's name for the demuxer, as `av_find_input_format` takes it.
     public var demuxer: String
