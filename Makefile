@@ -59,7 +59,8 @@ bundle: bootstrap
 	SWIFT=$(SWIFT) scripts/bundle
 	scripts/check-bundle dist/reel-bundle.tgz
 
-# Fuzzes the parsers (scene YAML and JSON, SVG paths, ISF shaders, .cube LUTs, worker requests)
+# Fuzzes the parsers (scene YAML and JSON, SVG paths, ISF shaders, .cube LUTs, worker requests,
+# worker requests with asset files: pictures, clips, playlists)
 # with libFuzzer and AddressSanitizer for FUZZ_SECONDS each (FUZZ_TARGETS to choose) and prints
 # a line per target; exits non-zero on any crash, hang, leak or sanitizer report (scripts/fuzz).
 # Nightly, not part of `make test`: a sanitizer build of the whole dependency tree in .build/fuzz

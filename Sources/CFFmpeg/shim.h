@@ -17,6 +17,7 @@
 
 static inline int reel_averror_eof(void) { return AVERROR_EOF; }
 static inline int reel_averror_eagain(void) { return AVERROR(EAGAIN); }
+static inline int reel_averror(int code) { return AVERROR(code); }
 static inline int64_t reel_av_nopts_value(void) { return AV_NOPTS_VALUE; }
 static inline int reel_av_time_base(void) { return AV_TIME_BASE; }
 

@@ -160,6 +160,8 @@ struct RenderCommand: ParsableCommand {
         do {
             try reportingErrors {
                 var scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
+                // Assets are checked before GL starts: a FIFO, a playlist or a picture bomb fails here.
+                try AssetPreflight.check(scene)
                 let original = scene
                 let ext = (output as NSString).pathExtension.lowercased()
                 var settings = VideoSettings.forExtension(ext, alpha: transparent)

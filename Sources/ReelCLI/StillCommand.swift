@@ -56,6 +56,8 @@ struct StillCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
+            // Hostile or broken asset files are refused here, located, before GL starts.
+            try AssetPreflight.check(scene)
             let index: Int
             if let at, let time = SceneTime(parsing: at) {
                 index = try Still.frame(at: time, in: scene)

@@ -7,7 +7,7 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check scene files and report every problem with its file, line and column.",
         discussion: """
-        Exits 0 when every file is valid, 1 otherwise. Nothing is rendered, so this is fast and needs no GL. Asset files must exist; --set values must fit their parameters.
+        Exits 0 when every file is valid, 1 otherwise. Nothing is rendered, so this is fast and needs no GL. Asset files must exist and be regular files; pictures and clips must be self-contained formats within the pixel limits (read from their headers); --set values must fit their parameters.
 
         Examples:
           reel validate Scenes/*.yaml
@@ -30,9 +30,12 @@ struct ValidateCommand: ParsableCommand {
         var reports: [JSONValue] = []
         for path in scenes {
             do {
-                // Decoding, then the drawing limits of a few frames (FrameCost).
-                let check = {
+                // The scene, its asset files (regular files, self-contained formats, within the
+                // pixel limits, each problem at the asset's line), then the drawing limits of a
+                // few frames (FrameCost).
+                let check = { () throws -> Scene in
                     let scene = try decoder.load(path: path)
+                    try AssetPreflight.check(scene)
                     try FrameCost.checkSampleFrames(scene, plugins: ReelCLI.plugins)
                     return scene
                 }

@@ -110,6 +110,22 @@ public struct Asset: Sendable, Hashable {
     public var path: String
     /// The path resolved against the scene file's folder; nil for scenes decoded from memory.
     public var resolvedPath: String?
+    /// Where the scene file declares it (its `assets` entry, or the first place naming the
+    /// file), for messages about the file's contents; nil for scenes built in code. Not part of
+    /// equality: the same scene read from another folder declares the same assets.
+    public var location: SceneLocation? = nil
+    /// The scene path of that declaration (`assets.logo`, `layers[2].image`); empty when unknown.
+    public var declaration: String = ""
+
+    public static func == (a: Asset, b: Asset) -> Bool {
+        a.name == b.name && a.path == b.path && a.resolvedPath == b.resolvedPath
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(path)
+        hasher.combine(resolvedPath)
+    }
 }
 
 // MARK: - Layers

@@ -87,9 +87,10 @@ public struct SceneDecoder: Sendable {
         reader.sourceLines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let scene = reader.scene(root, overrides: overrides)
         if !reader.diagnostics.isEmpty { throw SceneError(reader.diagnostics) }
-        guard let scene else {
+        guard var scene else {
             throw SceneError(Diagnostic(.syntax, "the scene could not be read", at: root.location, path: ""))
         }
+        AssetDeclarations.locate(&scene.assets, in: root)
         return scene
     }
 

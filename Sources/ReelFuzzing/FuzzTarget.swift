@@ -20,6 +20,8 @@ public struct FuzzTarget: Sendable {
         FuzzTarget(name: "cube-lut", summary: "a .cube LUT parsed, turned into a texture and applied", entry: Fuzz.cubeLUT),
         FuzzTarget(name: "worker-request", summary: "a worker's render request body checked as the worker does, then frames evaluated",
                    entry: Fuzz.workerRequest),
+        FuzzTarget(name: "worker-assets", summary: "a worker request with asset files (pictures, clips, playlists, junk): admitted, pre-flighted, decoded",
+                   entry: Fuzz.workerAssets),
     ]
 
     /// The target called `name`, if there is one.

@@ -179,32 +179,27 @@ struct FrameClock: Sendable {
 }
 
 /// One video file opened for reading, with its best video stream. Closes in `deinit`.
+///
+/// Chunks come from workers, so they are opened as assets are (`ConfinedInput`): a chunk
+/// that is an HLS playlist naming the coordinator's own files is refused, not followed.
 final class VideoStreamReader {
     let path: String
-    private var format: UnsafeMutablePointer<AVFormatContext>?
+    private let input: ConfinedInput
+    private var format: UnsafeMutablePointer<AVFormatContext>? { input.format }
     let stream: UnsafeMutablePointer<AVStream>
     let parameters: UnsafeMutablePointer<AVCodecParameters>
 
     init(path: String) throws {
         self.path = path
-        var format: UnsafeMutablePointer<AVFormatContext>?
-        try Self.check(avformat_open_input(&format, path, nil, nil), "open", path)
-        guard let opened = format else { throw ReelError(.videoJoin, "cannot open '\(path)'") }
-        self.format = opened
-        do {
-            try Self.check(avformat_find_stream_info(opened, nil), "read the streams of", path)
-            let index = av_find_best_stream(opened, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
-            guard index >= 0, let stream = opened.pointee.streams[Int(index)], let parameters = stream.pointee.codecpar else {
-                throw ReelError(.videoJoin, "'\(path)' has no video stream")
-            }
-            (self.stream, self.parameters) = (stream, parameters)
-        } catch {
-            avformat_close_input(&self.format)
-            throw error
+        input = try ConfinedInput(path: path, code: .videoJoin)
+        guard let opened = input.format else { throw ReelError(.videoJoin, "cannot open '\(path)'") }
+        try Self.check(avformat_find_stream_info(opened, nil), "read the streams of", path)
+        let index = av_find_best_stream(opened, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
+        guard index >= 0, let stream = opened.pointee.streams[Int(index)], let parameters = stream.pointee.codecpar else {
+            throw ReelError(.videoJoin, "'\(path)' has no video stream")
         }
+        (self.stream, self.parameters) = (stream, parameters)
     }
-
-    deinit { avformat_close_input(&format) }
 
     /// The stream's clock; a stream without a frame rate cannot be placed on a frame grid.
     func clock() throws -> FrameClock {

@@ -12,14 +12,26 @@ extension ReelError.Code {
 /// clip time, seeking to the key frame before it when it is not just ahead, so any frame
 /// range renders without decoding from the start of the clip.
 ///
+/// Decoding is confined to the file (`ConfinedInput`): it must be a regular file, its format
+/// is told from its bytes and must be one of `MediaContainer.allowed`, FFmpeg reads it only
+/// through a reader over that one file, and any attempt of a demuxer to open another file or
+/// URL is refused. Pictures and frames larger than `maxPixels` are refused from the header,
+/// before anything is decoded.
+///
 /// Not thread-safe: one decoder belongs to one user at a time.
 public final class MediaDecoder {
     public let path: String
+    /// The coded size of the stream's pictures (before any EXIF orientation is applied).
     public let width: Int
     public let height: Int
     /// The clip's length in seconds (the last frame's end); 0 for a still image.
     public let duration: Double
-    private var format: UnsafeMutablePointer<AVFormatContext>?
+    /// What the file is (its format and demuxer).
+    public let container: MediaContainer
+    private let maxPixels: Int
+    /// The demuxer, confined to the file; closed when the decoder goes.
+    private let input: ConfinedInput
+    private var format: UnsafeMutablePointer<AVFormatContext>? { input.format }
     private var codec: UnsafeMutablePointer<AVCodecContext>?
     private let stream: Int32
     private let timeBase: Double
@@ -30,26 +42,44 @@ public final class MediaDecoder {
     private var current: (time: Double, frame: UnsafeMutablePointer<AVFrame>)?
     private var pending: (time: Double, frame: UnsafeMutablePointer<AVFrame>)?
     private var finished = false
+    /// True until the first frame is asked for: the demuxer is still at the start.
+    private var atStart = true
     private var converted: (time: Double, image: RGBAImage)?
 
     /// Opens `path` and its best video stream.
-    /// - Throws: `E-MEDIA-VIDEO` naming the file and FFmpeg's reason.
-    public init(path: String) throws {
+    /// - Parameter maxPixels: the most pixels a picture or frame may have; the default is
+    ///   `SceneLimits.maxImagePixels`.
+    /// - Throws: `E-MEDIA-VIDEO` naming the file and the reason: not a regular file, not a
+    ///   self-contained media format (a playlist), or FFmpeg's own; `E-SCENE-LIMIT` for a
+    ///   picture or frame over `maxPixels`.
+    public init(path: String, maxPixels: Int = SceneLimits().maxImagePixels) throws {
         // FFmpeg's own log lines would interleave with Reel's one-line errors; every failure
         // reaches the user through a thrown error instead.
         MediaDecoder.silenceLogging
         self.path = path
-        var format: UnsafeMutablePointer<AVFormatContext>?
-        try Self.check(avformat_open_input(&format, path, nil, nil), "open", path)
-        guard let format else { throw ReelError(.videoAsset, "cannot open '\(path)'") }
-        self.format = format
+        self.maxPixels = maxPixels
+        let input = try ConfinedInput(path: path, code: .videoAsset)
+        let container = input.container
+        self.input = input
+        self.container = container
+        guard let format = input.format else { throw ReelError(.videoAsset, "cannot open '\(path)'") }
+        if let header = ImageHeader.read(input.file) { try Self.checkSize(header.width, header.height, maxPixels: maxPixels, path: path, still: container.isPicture) }
         do {
-            try Self.check(avformat_find_stream_info(format, nil), "read stream information of", path)
+            // Containers declare their frame size in the header; check it before
+            // avformat_find_stream_info decodes a frame of it.
+            for i in 0..<Int(format.pointee.nb_streams) {
+                guard let parameters = format.pointee.streams[i]?.pointee.codecpar,
+                      parameters.pointee.codec_type == AVMEDIA_TYPE_VIDEO else { continue }
+                try Self.checkSize(Int(parameters.pointee.width), Int(parameters.pointee.height), maxPixels: maxPixels, path: path, still: container.isPicture)
+            }
+            try Self.findStreamInfo(format, maxPixels: maxPixels, path: path)
             var decoder: UnsafePointer<AVCodec>?
             let index = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0)
             guard index >= 0, var decoder, let streamPointer = format.pointee.streams[Int(index)] else {
                 throw ReelError(.videoAsset, "'\(path)' has no video stream FFmpeg can decode")
             }
+            let parameters = streamPointer.pointee.codecpar.pointee
+            try Self.checkSize(Int(parameters.width), Int(parameters.height), maxPixels: maxPixels, path: path, still: container.isPicture)
             // VP9 keeps alpha in side data that only libvpx's decoder reads.
             if let tag = av_dict_get(streamPointer.pointee.metadata, "alpha_mode", nil, 0), String(cString: tag.pointee.value) == "1",
                decoder.pointee.id == AV_CODEC_ID_VP9, let vpx = avcodec_find_decoder_by_name("libvpx-vp9") {
@@ -60,27 +90,63 @@ public final class MediaDecoder {
             codec = context
             try Self.check(avcodec_parameters_to_context(context, streamPointer.pointee.codecpar), "configure the decoder for", path)
             context.pointee.thread_count = 0  // as many as useful
+            // The decoder refuses a frame far over the limit itself, before allocating it (a
+            // stream may change size, a header may lie).
+            context.pointee.max_pixels = Self.decoderBound(maxPixels)
             try Self.check(avcodec_open2(context, decoder, nil), "open the decoder for", path)
             width = Int(context.pointee.width)
             height = Int(context.pointee.height)
             guard width > 0, height > 0 else { throw ReelError(.videoAsset, "'\(path)' has a video stream without a size") }
             let base = streamPointer.pointee.time_base
-            timeBase = Double(base.num) / Double(base.den)
+            timeBase = base.num > 0 && base.den > 0 ? Double(base.num) / Double(base.den) : 1.0 / 25
             let start = streamPointer.pointee.start_time
             startTime = start == reel_av_nopts_value() ? 0 : Double(start) * timeBase
             var length = 0.0
-            if streamPointer.pointee.duration != reel_av_nopts_value() && streamPointer.pointee.duration > 0 {
+            if container.isStill {
+                length = 0
+            } else if streamPointer.pointee.duration != reel_av_nopts_value() && streamPointer.pointee.duration > 0 {
                 length = Double(streamPointer.pointee.duration) * timeBase
             } else if format.pointee.duration != reel_av_nopts_value() && format.pointee.duration > 0 {
                 length = Double(format.pointee.duration) / Double(reel_av_time_base())
             }
-            duration = length
+            duration = length.isFinite ? length : 0
             packet = av_packet_alloc()
         } catch {
             avcodec_free_context(&codec)
-            avformat_close_input(&self.format)
             throw error
         }
+    }
+
+    /// `avformat_find_stream_info`, with each stream's trial decoder bounded by `maxPixels`.
+    private static func findStreamInfo(_ format: UnsafeMutablePointer<AVFormatContext>, maxPixels: Int, path: String) throws {
+        let count = Int(format.pointee.nb_streams)
+        var perStream = [OpaquePointer?](repeating: nil, count: max(count, 1))
+        for i in 0..<count { av_dict_set(&perStream[i], "max_pixels", String(decoderBound(maxPixels)), 0) }
+        defer { for i in 0..<count { av_dict_free(&perStream[i]) } }
+        let status = perStream.withUnsafeMutableBufferPointer { avformat_find_stream_info(format, $0.baseAddress) }
+        try check(status, "read stream information of", path)
+    }
+
+    /// The `max_pixels` FFmpeg's decoders are given. They check the width rounded up to
+    /// their stride alignment (up to 64 more pixels a row), so an exact bound would refuse
+    /// pictures within the limit with a bare "Invalid argument"; this one leaves room for
+    /// that, and Reel's own check of the header and of each frame stays exact.
+    static func decoderBound(_ maxPixels: Int) -> Int64 {
+        maxPixels >= Int.max / 4 ? Int64.max : Int64(maxPixels * 2 + (1 << 16))
+    }
+
+    /// Refuses a picture (or, with `still` false, a video frame) of `width` × `height` over
+    /// `maxPixels`.
+    /// - Throws: `E-SCENE-LIMIT` stating the size and the limit (unlocated: the scene's
+    ///   pre-flight, `AssetPreflight`, reports it at the asset).
+    static func checkSize(_ width: Int, _ height: Int, maxPixels: Int, path: String, still: Bool) throws {
+        guard width > 0, height > 0 else { return }
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard overflow || pixels > maxPixels else { return }
+        let limit = PixelCount.describe(maxPixels)
+        throw ReelError(.limitExceeded, still ? "'\(path)' is \(width)×\(height) pixels; a picture may have at most \(limit)"
+                                              : "'\(path)' has frames of \(width)×\(height) pixels; a frame may have at most \(limit)",
+                        detail: "scale it down before using it")
     }
 
     static let silenceLogging: Void = av_log_set_level(AV_LOG_QUIET)
@@ -90,7 +156,6 @@ public final class MediaDecoder {
         release(&pending)
         av_packet_free(&packet)
         avcodec_free_context(&codec)
-        avformat_close_input(&format)
         sws_freeContext(scaler)
     }
 
@@ -98,12 +163,16 @@ public final class MediaDecoder {
     /// that starts at or before it. Straight-alpha RGBA, rows top to bottom.
     /// - Throws: `E-MEDIA-VIDEO` when the file cannot be decoded there.
     public func frame(at time: Double) throws -> RGBAImage {
-        let t = max(0, time) + 1e-6
+        // A still picture has one frame, whatever the time: decode it once, never seek (image
+        // pipes cannot seek back to it).
+        if container.isStill, let converted { return converted.image }
+        let t = container.isStill ? 0 : max(0, time) + 1e-6
         if let c = current, t < c.time || t > c.time + 2 {
             try seek(to: t)
-        } else if current == nil && pending == nil && !finished {
+        } else if current == nil && pending == nil && !finished && !(atStart && t < 0.001) {
             try seek(to: t)
         }
+        atStart = false
         while true {
             if pending == nil, !finished { pending = try decodeNext() }
             guard let next = pending else { break }
@@ -111,27 +180,35 @@ public final class MediaDecoder {
                 release(&current)
                 current = next
                 pending = nil
-                if next.time > t { break }
+                if next.time > t || container.isStill { break }
             } else {
                 break
             }
         }
-        guard let shown = current else { throw ReelError(.videoAsset, "'\(path)' has no frame at \(formatTime(time))") }
+        guard let shown = current else {
+            if container.isStill { throw ReelError(.videoAsset, "'\(path)' is \(container.description) with no picture FFmpeg could decode") }
+            throw ReelError(.videoAsset, "'\(path)' has no frame at \(formatTime(time))")
+        }
         if let converted, converted.time == shown.time { return converted.image }
         let image = try convert(shown.frame)
         converted = (shown.time, image)
         return image
     }
 
-    /// Decodes the single picture of an image file (PNG, JPEG, WebP, …).
-    public static func decodeImage(path: String) throws -> RGBAImage {
-        try MediaDecoder(path: path).frame(at: 0)
+    /// Decodes the single picture of an image file (JPEG, WebP, GIF, BMP, TIFF, PNG), turned
+    /// upright as its EXIF orientation says.
+    /// - Throws: `E-MEDIA-VIDEO` as `init(path:maxPixels:)` and `frame(at:)` do.
+    public static func decodeImage(path: String, maxPixels: Int = SceneLimits().maxImagePixels) throws -> RGBAImage {
+        try MediaDecoder(path: path, maxPixels: maxPixels).frame(at: 0)
     }
 
     // MARK: - Decoding
 
     private func seek(to time: Double) throws {
-        let target = Int64(((time + startTime) / timeBase).rounded(.down))
+        // A file's start time and time base are its own to choose: clamp before converting,
+        // since Int64(Double) traps outside its range.
+        let ticks = ((time + startTime) / timeBase).rounded(.down)
+        let target = ticks.isFinite ? Int64(min(max(ticks, -9.0e18), 9.0e18)) : 0
         // Backward: land on the key frame at or before the target, then decode forward.
         let status = av_seek_frame(format, stream, target, AVSEEK_FLAG_BACKWARD)
         if status < 0 {
@@ -186,6 +263,8 @@ public final class MediaDecoder {
     /// (BT.709 for HD, BT.601 otherwise, limited or full range).
     private func convert(_ frame: UnsafeMutablePointer<AVFrame>) throws -> RGBAImage {
         let w = Int(frame.pointee.width), h = Int(frame.pointee.height)
+        guard w > 0, h > 0 else { throw ReelError(.videoAsset, "'\(path)' decoded to an empty picture") }
+        try Self.checkSize(w, h, maxPixels: maxPixels, path: path, still: container.isPicture)
         let source = AVPixelFormat(rawValue: frame.pointee.format)
         scaler = sws_getCachedContext(scaler, Int32(w), Int32(h), source, Int32(w), Int32(h), AV_PIX_FMT_RGBA,
                                       Int32(SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT), nil, nil, nil)
@@ -205,7 +284,17 @@ public final class MediaDecoder {
                 }
             }
         }
-        return RGBAImage(width: w, height: h, pixels: pixels, isPremultiplied: false)
+        let image = RGBAImage(width: w, height: h, pixels: pixels, isPremultiplied: false)
+        return Self.orientation(of: frame).map { image.oriented($0) } ?? image
+    }
+
+    /// The EXIF orientation (2…8) FFmpeg's JPEG and WebP decoders copy into the frame's
+    /// metadata as "Orientation" (the value printed right-aligned, e.g. "    6"); nil for 1
+    /// (upright), absent or out of range.
+    static func orientation(of frame: UnsafeMutablePointer<AVFrame>) -> EXIFOrientation? {
+        guard let entry = av_dict_get(frame.pointee.metadata, "Orientation", nil, 0), let value = entry.pointee.value else { return nil }
+        let text = String(cString: value).trimmingCharacters(in: .whitespaces)
+        return Int(text).flatMap(EXIFOrientation.init(rawValue:))
     }
 
     private func release(_ slot: inout (time: Double, frame: UnsafeMutablePointer<AVFrame>)?) {
@@ -221,11 +310,11 @@ public final class MediaDecoder {
         if status < 0 { throw failure(status, action, path) }
     }
 
-    static func failure(_ status: Int32, _ action: String, _ path: String) -> ReelError {
+    static func failure(_ status: Int32, _ action: String, _ path: String, code: ReelError.Code = .videoAsset) -> ReelError {
         var buffer = [CChar](repeating: 0, count: 256)
         let reason = buffer.withUnsafeMutableBufferPointer { b in
             String(cString: reel_av_error_string(status, b.baseAddress, 256))
         }
-        return ReelError(.videoAsset, "cannot \(action) '\(path)': \(reason)", nativeCode: Int(status), context: "libav")
+        return ReelError(code, "cannot \(action) '\(path)': \(reason)", nativeCode: Int(status), context: "libav")
     }
 }

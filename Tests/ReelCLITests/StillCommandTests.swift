@@ -82,7 +82,9 @@ struct StillCommandTests {
         let output = folder.appendingPathComponent("x.png")
         let result = try reel(["still", scene.path, "-o", output.path])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("error[E-MEDIA-IMAGE]: layer 'poster': image asset 'pic'"), "stderr: \(result.stderr)")
+        // Refused before drawing, at the asset's line, naming the layer that shows it.
+        #expect(result.stderr.hasPrefix("error[E-MEDIA-IMAGE]: \(scene.path):3:"), "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("layer 'poster': image asset 'pic' (broken.jpg): 'broken.jpg' is text, not a picture or video"), "stderr: \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 
@@ -93,7 +95,8 @@ struct StillCommandTests {
         try Data("reel: 1\ncanvas: { size: [64, 64] }\nassets: { clip: broken.mp4 }\nlayers: [{ id: screen, video: clip }]\n".utf8).write(to: scene)
         let result = try reel(["still", scene.path, "-o", folder.appendingPathComponent("x.png").path])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("error[E-MEDIA-VIDEO]: layer 'screen': video asset 'clip'"), "stderr: \(result.stderr)")
+        #expect(result.stderr.hasPrefix("error[E-MEDIA-VIDEO]: \(scene.path):3:"), "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("layer 'screen': video asset 'clip' (broken.mp4): 'broken.mp4' is text, not a picture or video"), "stderr: \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.png").path))
     }
 

@@ -119,3 +119,36 @@ struct VideoLayerTests {
         #expect(image[32, 18] == (255, 0, 0, 255))
     }
 }
+
+/// Counts the pictures a renderer asks for.
+final class CountingLoader: AssetLoader, @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+    func image(named name: String) throws -> RGBAImage {
+        lock.withLock { counts[name, default: 0] += 1 }
+        return try TestCardLoader().image(named: name)
+    }
+    func count(_ name: String) -> Int { lock.withLock { counts[name] ?? 0 } }
+}
+
+@Suite("Image assets are decoded once a render")
+struct ImageDecodeCountTests {
+    @Test func eachPictureIsDecodedOnceHoweverManyLayersAndFramesShowIt() throws {
+        let scene = try SceneDecoder().decode("""
+        reel: 1
+        canvas: { size: [80, 60], fps: 10, duration: 3f }
+        assets: { card: card.png }
+        layers:
+          - { image: card, position: [20, 20] }
+          - { image: card, position: [60, 20], opacity: 0.5 }
+          - group: [{ image: { asset: card, size: [20, 10] }, position: [40, 45] }]
+        """)
+        let loader = CountingLoader()
+        try withGL { context in
+            let renderer = try FrameRenderer(context: context, assets: loader)
+            defer { renderer.release() }
+            for frame in 0..<3 { _ = try renderer.render(Timeline.evaluate(scene, frame: frame)) }
+        }
+        #expect(loader.count("card") == 1)
+    }
+}

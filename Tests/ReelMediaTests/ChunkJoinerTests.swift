@@ -149,6 +149,18 @@ final class ChunkJoinerTests {
         #expect(error?.code == .videoJoin && error?.message.contains(parts[2]) == true, "\(error?.message ?? "")")
     }
 
+    @Test func aChunkThatIsAPlaylistIsRefusedNotFollowed() throws {
+        // A worker could answer with a playlist naming the coordinator's own files; the joiner
+        // opens chunks as assets are opened, so it is refused for what it is.
+        var parts = try chunks("mp4")
+        let other = parts[2]
+        parts[2] = folder + "/chunk.m3u8"
+        try Data("#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nfile:\(other)\n#EXT-X-ENDLIST\n".utf8).write(to: URL(fileURLWithPath: parts[2]))
+        let error = #expect(throws: ReelError.self) { try ChunkJoiner.join(parts, into: folder + "/joined.mp4", expectedFrames: Self.frames) }
+        #expect(error?.code == .videoJoin)
+        #expect(error?.message.contains("'\(parts[2])' is an HLS playlist") == true, "\(error?.message ?? "")")
+    }
+
     @Test func aMissingChunkIsRefusedBeforeWriting() throws {
         let parts = try chunks("mp4")
         let output = folder + "/joined.mp4"
