@@ -149,7 +149,8 @@ public final class MediaDecoder {
                         detail: "scale it down before using it")
     }
 
-    static let silenceLogging: Void = av_log_set_level(AV_LOG_QUIET)
+    /// FFmpeg's log goes to `FFmpegLog` (kept for error details), never to the terminal.
+    static var silenceLogging: Void { FFmpegLog.capture }
 
     deinit {
         release(&current)
