@@ -143,40 +143,44 @@ public struct RenderJob: Sendable {
     ///   and an existing output is untouched.
     public func run(gl: HeadlessGL, cancel: CancellationFlag = CancellationFlag(),
                     progress: @escaping @Sendable (RenderProgress) -> Void = { _ in }) throws -> RenderSummary {
-        try checkOutputs()
-        switch output {
-        case let .video(path, settings):
-            return try renderVideo(path: path, settings: settings, gl: gl, cancel: cancel, progress: progress)
-        case let .pngSequence(pattern, png):
-            var png = png
-            if png.alpha == nil { png.alpha = scene.canvas.background.alpha < 1 }
-            return try renderPNGs(pattern: pattern, settings: png, gl: gl, cancel: cancel, progress: progress)
+        let madeFolders = try checkOutputs()
+        do {
+            switch output {
+            case let .video(path, settings):
+                return try renderVideo(path: path, settings: settings, gl: gl, cancel: cancel, progress: progress)
+            case let .pngSequence(pattern, png):
+                var png = png
+                if png.alpha == nil { png.alpha = scene.canvas.background.alpha < 1 }
+                return try renderPNGs(pattern: pattern, settings: png, gl: gl, cancel: cancel, progress: progress)
+            }
+        } catch {
+            // A failed render leaves nothing, not even the folders it made for its output.
+            AtomicFile.removeIfEmpty(madeFolders)
+            throw error
         }
     }
 
     /// Checks the output before anything is drawn, and clears up what killed renders left
     /// there: temporaries of dead processes, and sequences they staged (finished when they
     /// were complete, removed when not).
-    private func checkOutputs() throws {
+    private func checkOutputs() throws -> [String] {
         switch output {
         case let .video(path, _):
+            let made = try AtomicFile.makeFolders(for: path)
             try AtomicFile.checkWritable(path)
             AtomicFile.removeAbandoned(besides: path)
             try AtomicFile.checkTarget(path, overwrite: overwrite)
+            return made
         case let .pngSequence(pattern, _):
             if let problem = PNGSequence.problem(pattern) {
                 throw ReelError(.badArgument, "'\(pattern)' is not a PNG sequence name", detail: problem)
             }
             let first = PNGSequence.path(pattern, frame: frames.lowerBound)
-            // A sequence's own folder is made for it, one level deep: frames/ under an existing folder.
-            let folder = URL(fileURLWithPath: first).deletingLastPathComponent()
-            if !FileManager.default.fileExists(atPath: folder.path),
-               FileManager.default.fileExists(atPath: folder.deletingLastPathComponent().path) {
-                try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
-            }
+            let made = try AtomicFile.makeFolders(for: first)
             try AtomicFile.checkWritable(first)
-            SequenceStaging.recover(in: folder.path)
+            SequenceStaging.recover(in: URL(fileURLWithPath: first).deletingLastPathComponent().path)
             try PNGSequence.checkExisting(pattern, frames: frames, overwrite: overwrite)
+            return made
         }
     }
 

@@ -25,8 +25,44 @@ public enum ReelCLI {
                 ReelCommand.exit(withError: error)
             }
         }
-        ReelCommand.main()
-        ReelCommand.exit()
+        run(Array(CommandLine.arguments.dropFirst()))
+    }
+
+    /// Parses and runs one command line, reporting a usage mistake the way every other error
+    /// is reported (`error[E-CLI-ARGUMENT]: …`, a hint, exit status 64 as sysexits' EX_USAGE)
+    /// and suggesting the command meant when a name is misspelt.
+    static func run(_ arguments: [String]) -> Never {
+        let names = ReelCommand.configuration.subcommands.compactMap { $0.configuration.commandName }.filter { !$0.hasPrefix("worker-") }
+        // `reel rendr …` and `reel help rendr`: say which command was meant.
+        let asked = arguments.first == "help" ? arguments.dropFirst().first : arguments.first
+        if let asked, !asked.hasPrefix("-"), asked != "help", !ReelCommand.configuration.subcommands.contains(where: { $0.configuration.commandName == asked }) {
+            let suggestion = nearestName(to: asked, in: names).map { " (did you mean \"\($0)\"?)" } ?? ""
+            printError("error[\(ReelError.Code.badArgument)]: '\(asked)' is not a reel command\(suggestion)")
+            printError("  the commands: \(names.joined(separator: ", ")); `reel --help` explains each")
+            ReelCommand.exit(withError: ExitCode(64))
+        }
+        do {
+            var command = try ReelCommand.parseAsRoot(arguments)
+            try command.run()
+            ReelCommand.exit()
+        } catch let exit as ExitCode {
+            ReelCommand.exit(withError: exit)
+        } catch {
+            // Help and --version are "errors" that print and exit 0; leave them to the parser.
+            guard ReelCommand.exitCode(for: error) != .success else { ReelCommand.exit(withError: error) }
+            let message = ReelCommand.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+            printError("error[\(ReelError.Code.badArgument)]: \(message.isEmpty ? "\(error)" : message)")
+            let words = arguments.prefix { !$0.hasPrefix("-") }
+            let sub = words.first.flatMap { word in names.contains(word) ? word : nil }
+            if let sub, let type = ReelCommand.configuration.subcommands.first(where: { $0.configuration.commandName == sub }) {
+                let usage = ReelCommand.usageString(for: type).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                printError("  usage: \(usage)")
+                printError("  `reel help \(sub)` explains every option, with examples")
+            } else {
+                printError("  `reel --help` lists the commands")
+            }
+            ReelCommand.exit(withError: ExitCode(64))
+        }
     }
 }
 

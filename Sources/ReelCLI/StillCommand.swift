@@ -16,6 +16,8 @@ struct StillCommand: ParsableCommand {
         Examples:
           reel still Scenes/hello.yaml --at 1s -o hello.png
           reel still Scenes/showcase.yaml --frame 45 -o out/poster.png
+          reel still Scenes/showcase.yaml --at 2s --scale 0.5 -o half.png
+          reel still Scenes/hello.yaml --transparent -o cutout.png
         """
     )
 
@@ -28,8 +30,17 @@ struct StillCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The time of the frame: 2s, 500ms, 90f or seconds.", valueName: "time"))
     var at: String?
 
-    @Option(help: ArgumentHelp("The frame number, from 0.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The frame number, from 0 to the last (reel info counts them).", valueName: "n"))
     var frame: Int?
+
+    @Option(help: ArgumentHelp("Draw at this multiple of the canvas size, e.g. 0.5 for a half-size picture.", valueName: "factor"))
+    var scale: Double?
+
+    @Option(help: ArgumentHelp("A preset for quick looks, as `reel render --quality`: draft (at most 480 lines, no MSAA), preview (720 lines) or final (the scene as written). --scale overrides its size.", valueName: "preset"))
+    var quality: RenderCommand.Quality?
+
+    @Flag(help: "Keep the background transparent (the PNG is RGBA with straight alpha, as always).")
+    var transparent = false
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scene parameter (repeatable); the value must fit the parameter's type.", valueName: "name=value"))
     var overrides: [String] = []
@@ -45,8 +56,9 @@ struct StillCommand: ParsableCommand {
             throw ValidationError("--at \(at) is not a time; write it like 2s, 500ms, 90f or 1.5")
         }
         if let frame, frame < 0 {
-            throw ValidationError("--frame must be 0 or more")
+            throw ValidationError("--frame \(frame): frames are numbered from 0")
         }
+        if let scale, !(scale > 0 && scale <= 8) { throw ValidationError("--scale must be more than 0 and at most 8") }
         _ = try parseOverrides(overrides)
         if !output.lowercased().hasSuffix(".png") {
             throw ValidationError("the output must be a .png file (video output is `reel render`)")
@@ -55,25 +67,41 @@ struct StillCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
+            var scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
             // Hostile or broken asset files are refused here, located, before GL starts.
             try AssetPreflight.check(scene)
             let index: Int
             if let at, let time = SceneTime(parsing: at) {
                 index = try Still.frame(at: time, in: scene)
             } else {
-                index = try Still.frame(at: .frames(frame ?? 0), in: scene)
+                index = try Still.frame(number: frame ?? 0, in: scene)
             }
-            // Check the destination before starting GL, so a typo fails in milliseconds.
-            try Still.checkOutput(output, overwrite: overwrite)
-            let gl = try HeadlessGL.open()
+            // The same size and look `reel render` gives with these flags.
+            var factor = 1.0
+            if let quality {
+                if let lines = quality.limits.lines, scene.canvas.height > lines { factor = Double(lines) / Double(scene.canvas.height) }
+                if quality == .draft { scene.canvas.samples = 1 }
+            }
+            if let scale { factor = scale }
+            if transparent { scene.canvas.background.alpha = 0 }
+            // Check the destination before starting GL, so a typo fails in milliseconds; the
+            // folders it needs are made, and removed again if the render fails.
+            let made = try Still.checkOutput(output, overwrite: overwrite)
+            let gl: HeadlessGL
+            let skipped: [String]
+            do {
+                gl = try HeadlessGL.open()
+                skipped = try Still.writePNG(scene, frame: index, to: output, gl: gl, plugins: ReelCLI.plugins, overwrite: overwrite, scale: factor)
+            } catch {
+                AtomicFile.removeIfEmpty(made)
+                throw error
+            }
             defer { gl.close() }
-            let skipped = try Still.writePNG(scene, frame: index, to: output, gl: gl, plugins: ReelCLI.plugins, overwrite: overwrite)
             if !skipped.isEmpty {
                 printError("warning: not drawn: \(skipped.joined(separator: ", ")); the picture leaves them out")
             }
-            let canvas = scene.canvas
-            print("wrote \(output) (\(canvas.width)×\(canvas.height), frame \(index) of \(canvas.frameCount), \(gl.info.renderer))")
+            let size = Still.size(of: scene, scale: factor)
+            print("wrote \(output) (\(size.width)×\(size.height), frame \(index) of \(scene.canvas.frameCount), \(gl.info.renderer))")
         }
     }
 }

@@ -10,6 +10,34 @@ extension ReelError.Code {
 /// never a partial file: data goes to a hidden temporary beside the target, is flushed to
 /// disk, then renamed over the target in one step.
 public enum AtomicFile {
+    /// Makes the folders `path` needs that do not exist yet (`mkdir -p` of its folder), so
+    /// `-o out/intro/poster.png` works as in other tools.
+    /// - Returns: the folders made, outermost first, for `removeIfEmpty` after a failure.
+    /// - Throws: `E-IO-WRITE` when a folder cannot be made (a file of that name, no permission).
+    @discardableResult
+    public static func makeFolders(for path: String) throws -> [String] {
+        var missing: [String] = []
+        var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: folder.path), folder.path != "/" {
+            missing.insert(folder.path, at: 0)
+            folder = folder.deletingLastPathComponent()
+        }
+        for made in missing {
+            guard mkdir(made, 0o755) == 0 || errno == EEXIST else {
+                let code = errno
+                removeIfEmpty(missing)
+                throw ReelError(.fileUnwritable, "cannot make the folder '\(made)' for '\(path)': \(String(cString: strerror(code)))",
+                                nativeCode: Int(code), context: "mkdir")
+            }
+        }
+        return missing
+    }
+
+    /// Removes `folders` (innermost first) that are still empty: those a failed render made.
+    public static func removeIfEmpty(_ folders: [String]) {
+        for folder in folders.reversed() { rmdir(folder) }
+    }
+
     /// Checks, before any expensive work, that `path` can be written: its folder exists,
     /// is a folder, and is writable, and `path` itself is not a folder.
     /// - Throws: `E-IO-WRITE` saying which of these fails and what to do.

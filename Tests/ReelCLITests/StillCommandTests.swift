@@ -27,8 +27,13 @@ struct StillCommandTests {
         let folder = try makeScratchFolder()
         let byTime = folder.appendingPathComponent("t.png"), byFrame = folder.appendingPathComponent("f.png")
         #expect(try reel(["still", "Scenes/hello.yaml", "--at", "2s", "-o", byTime.path]).status == 0)
-        #expect(try reel(["still", "Scenes/hello.yaml", "--frame", "60", "-o", byFrame.path]).status == 0)
-        #expect(try Data(contentsOf: byTime) == Data(contentsOf: byFrame), "2 s at 30 fps is frame 60, the last")
+        #expect(try reel(["still", "Scenes/hello.yaml", "--frame", "59", "-o", byFrame.path]).status == 0)
+        #expect(try Data(contentsOf: byTime) == Data(contentsOf: byFrame), "2 s, the scene's end, shows its last frame, 59")
+        // A frame number past the last is a mistake, not the end: it is refused, naming the last.
+        let past = try reel(["still", "Scenes/hello.yaml", "--frame", "60", "-o", folder.path + "/p.png"])
+        #expect(past.status == 1 && past.stderr.hasPrefix("error[E-CLI-ARGUMENT]: frame 60 is not in the scene, whose frames are 0-59"), "\(past.stderr)")
+        let negative = try reel(["still", "Scenes/hello.yaml", "--frame", "-1", "-o", folder.path + "/n.png"])
+        #expect(negative.status == 64 && negative.stderr.hasPrefix("error[E-CLI-ARGUMENT]: --frame -1: frames are numbered from 0"), "\(negative.stderr)")
         // At the end of its path the ball sits at x = 480.
         #expect(close(try ProbedPNG(byTime, points: [(480, 180)])[480, 180], [0xF5, 0xC5, 0x18, 255]))
     }
@@ -43,13 +48,25 @@ struct StillCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
-    @Test func aMissingOutputFolderFailsBeforeRendering() throws {
+    @Test func missingOutputFoldersAreMadeAndRemovedAgainOnFailure() throws {
         let folder = try makeScratchFolder()
-        let result = try reel(["still", "Scenes/hello.yaml", "-o", folder.path + "/missing/x.png"])
-        #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("error[E-IO-WRITE]: cannot write"))
-        #expect(result.stderr.contains("does not exist"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        // Every output kind makes the folders it needs, as a PNG sequence always did.
+        let still = try reel(["still", "Scenes/hello.yaml", "-o", folder.path + "/a/b/x.png"])
+        #expect(still.status == 0, "\(still.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/a/b/x.png"))
+        let video = try reel(["render", "Scenes/hello.yaml", "-o", folder.path + "/v/w/x.mp4", "--frames", "0-1"])
+        #expect(video.status == 0, "\(video.stderr)")
+        // A render that fails leaves no folder behind: frame 99 is not in the scene.
+        let failed = try reel(["still", "Scenes/hello.yaml", "--frame", "59", "--set", "nope=1", "-o", folder.path + "/c/d/x.png"])
+        #expect(failed.status == 1)
+        let late = try reel(["still", "Scenes/hello.yaml", "--at", "1s", "-o", folder.path + "/e/f/x.png"],
+                            environment: ["REEL_GL_FAULT": "reject-shader:reel.shapes"])
+        #expect(late.status == 1 && late.stderr.contains("E-GL-SHADER"), "\(late.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["a", "v"])
+        // A file where a folder should be is still an error.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: folder.path + "/file"))
+        let blocked = try reel(["still", "Scenes/hello.yaml", "-o", folder.path + "/file/x.png"])
+        #expect(blocked.status == 1 && blocked.stderr.hasPrefix("error[E-IO-WRITE]"), "\(blocked.stderr)")
     }
 
     @Test func anUnwritableOutputFolderLeavesNoStrayFile() throws {
