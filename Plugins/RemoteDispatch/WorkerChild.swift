@@ -1,0 +1,161 @@
+import Foundation
+import Reel
+import ReelCore
+import ReelGL
+import ReelMedia
+
+/// The render process of a worker (`reel worker-render`, hidden): one request, admitted and
+/// rendered in a process the worker can kill. GL work cannot be interrupted inside a process
+/// (a shader compile can run for minutes), so the worker bounds a chunk's time and memory, and
+/// drops it when its client leaves, by killing this process.
+///
+/// The worker makes a job folder holding `request.json` (a request that passed
+/// `Worker.screen`) and starts this with the folder, the blob folder and its own pid; stdin
+/// and stdout are pipes to the worker. Then:
+/// 1. `Worker.admit` decodes the scene from the blobs and checks it. A refusal is written to
+///    `result.json` (status and error) and the process exits with `refusedStatus`.
+/// 2. It writes `admitted` and a newline to stdout, and waits for one byte on stdin: the
+///    worker sends it once a render slot is free. End of input instead means the worker
+///    dropped the request; the process exits with `cancelledStatus`.
+/// 3. It opens a GL context, renders the chunk into the job folder, writes the bytes that
+///    travel to `chunk` and `ChunkMeta` to `result.json`, and exits 0. A render that fails
+///    writes its error to `result.json` (status 500) and exits 1.
+///
+/// It exits by itself when the worker does (a thread watches the parent pid): the worker's
+/// SIGKILL leaves no orphan rendering.
+public enum WorkerRenderChild {
+    /// Exit status of a render refused at admission.
+    public static let refusedStatus: Int32 = 2
+    /// Exit status when the worker dropped the request before the render began.
+    public static let cancelledStatus: Int32 = 3
+
+    /// What the worker tells its render process.
+    public struct Options: Sendable {
+        /// The job folder: `request.json` in, `chunk` and `result.json` out, scratch files.
+        public var job: String
+        /// The worker's blob folder, read-only here: a file is `<blobs>/<sha256>`.
+        public var blobs: String
+        /// The worker's pid: this process exits when its parent is no longer that.
+        public var parent: pid_t
+        public var limits: AdmissionLimits
+        /// `REEL_WORKER_FAULT=corrupt`: flip a byte of the chunk after its digest is taken.
+        public var corrupt = false
+
+        public init(job: String, blobs: String, parent: pid_t, limits: AdmissionLimits) {
+            (self.job, self.blobs, self.parent, self.limits) = (job, blobs, parent, limits)
+        }
+    }
+
+    /// What `result.json` holds: an error answer (status and body) or the chunk's meta.
+    struct Result: Codable {
+        var status: Int?
+        var error: WorkerErrorBody?
+        var meta: ChunkMeta?
+    }
+
+    static let admittedLine = "admitted"
+
+    /// What `probe()` writes: the context's info, or why there is none.
+    struct ProbeAnswer: Codable {
+        var info: GLInfo?
+        var error: WorkerErrorBody?
+    }
+
+    /// `reel worker-render --probe`: opens a GL context, writes its `GLInfo` (or the error) as
+    /// one line of JSON to stdout, and returns the exit status. A worker learns its renderer
+    /// this way once at start, and itself never opens a display: an initialised EGL display
+    /// stays for the life of a process, with its driver's threads and memory.
+    public static func probe() -> Int32 {
+        var answer = ProbeAnswer()
+        do {
+            let gl = try HeadlessGL.open(label: "reel.worker-probe")
+            answer.info = gl.info
+            gl.close()
+        } catch let error as ReportableError {
+            answer.error = WorkerErrorBody(ReelError(reporting: error))
+        } catch {
+            answer.error = WorkerErrorBody(ReelError(.workerUnavailable, "\(error)"))
+        }
+        let data = (try? JSONEncoder().encode(answer)) ?? Data()
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        return answer.info == nil ? 1 : 0
+    }
+
+    /// Runs the protocol above and returns the exit status.
+    public static func run(_ options: Options, plugins: PluginRegistry) -> Int32 {
+        watchParent(options.parent)
+        let job = options.job
+        let body: [UInt8]
+        do {
+            body = try ChunkRender.readAll(job + "/request.json")
+        } catch {
+            return fail(job, ReelError(.workerUnavailable, "the render process cannot read its request: \(error)"))
+        }
+        let blobs = options.blobs
+        let admitted: Worker.AdmittedRender
+        do {
+            admitted = try Worker.admit(body, plugins: plugins, limits: options.limits) { digest in
+                let path = blobs + "/" + digest
+                return SHA256Hasher.isDigest(digest) && access(path, R_OK) == 0 ? path : nil
+            }
+        } catch {
+            write(job, Result(status: Int(error.status.code), error: WorkerErrorBody(error.error)))
+            return refusedStatus
+        }
+        FileHandle.standardOutput.write(Data((admittedLine + "\n").utf8))
+        var go: UInt8 = 0
+        guard read(STDIN_FILENO, &go, 1) == 1 else { return cancelledStatus }
+
+        do {
+            let gl = try HeadlessGL.open(label: "reel.worker-render")
+            defer { gl.close() }
+            let (scene, frames, output) = (admitted.scene, admitted.frames, admitted.request.output)
+            let chunk = try ChunkRender.render(scene: scene, plugins: plugins, frames: frames, output: output, gl: gl, workFolder: job)
+            var payload = chunk.payload
+            let meta = ChunkMeta(first: frames.lowerBound, last: frames.upperBound, digest: SHA256Hasher.hex(payload),
+                                 frameChecksums: chunk.frameChecksums, vendor: gl.info.vendor, renderer: gl.info.renderer,
+                                 hardware: !gl.info.isSoftware, seconds: chunk.seconds)
+            if options.corrupt, !payload.isEmpty { payload[payload.count / 2] ^= 0x5A }
+            // No fsync: the worker reads it back as soon as this process exits, then deletes it.
+            do {
+                try Data(payload).write(to: URL(fileURLWithPath: job + "/chunk"))
+            } catch {
+                throw ReelError(.fileUnwritable, "cannot write the chunk in '\(job)': \(error.localizedDescription)")
+            }
+            write(job, Result(meta: meta))
+            return 0
+        } catch let error as ReportableError {
+            return fail(job, ReelError(reporting: error))
+        } catch {
+            return fail(job, ReelError(.dispatchFailed, "\(error)"))
+        }
+    }
+
+    private static func fail(_ job: String, _ error: ReelError) -> Int32 {
+        write(job, Result(status: 500, error: WorkerErrorBody(error)))
+        return 1
+    }
+
+    private static func write(_ job: String, _ result: Result) {
+        // If even this fails the worker answers from the exit status alone.
+        if let data = try? JSONEncoder().encode(result) { try? data.write(to: URL(fileURLWithPath: job + "/result.json"), options: .atomic) }
+    }
+
+    /// Exits when the parent is gone (its pid is no longer our parent's): a SIGKILLed worker
+    /// cannot stop its render processes, so they stop themselves within a quarter second.
+    private static func watchParent(_ parent: pid_t) {
+        guard getppid() == parent else { _exit(cancelledStatus) }
+        let thread = Thread {
+            while getppid() == parent { usleep(250_000) }
+            _exit(cancelledStatus)
+        }
+        thread.name = "reel.worker-render.parent"
+        thread.start()
+    }
+}
+
+extension WorkerErrorBody {
+    init(_ error: ReelError) {
+        self.init(error: error.message, code: error.code.rawValue, detail: error.detail)
+    }
+}
