@@ -24,8 +24,9 @@ public struct WorkerConfiguration: Sendable {
     public var maxRenders = 1
     /// Largest render request (JSON), in bytes. The default is 16 MiB.
     public var maxRequestBytes = 16 << 20
-    /// Bytes of render requests held at once, while they are received and screened; a request
-    /// that would go over gets 429 before its body is read. The default is 64 MiB.
+    /// Memory for render requests being received and screened, at three times a request's
+    /// size (its bytes and their parse); a request that would go over gets 429 before its
+    /// body is read. At least three times `maxRequestBytes`. The default is 64 MiB.
     public var requestMemoryBytes = 64 << 20
     /// Requests whose scene is decoded and checked at once, each in a render process; more
     /// get 429. Nil means one more than `maxRenders`, the default.
@@ -102,8 +103,11 @@ public final class Worker: Sendable {
     public let info: GLInfo
     let blobs: BlobStore
     let ledger: ConnectionLedger
-    /// Parsing and screening requests, writing job files, fsync: never on the cooperative pool.
+    /// Parsing and screening requests, writing job files, spawning: never on the cooperative pool.
     let pool = BlockingPool(threads: 2, label: "reel.worker.blocking")
+    /// Hashing and writing uploads, fsync: apart from `pool`, so that an upload never waits
+    /// behind the parse of a large request (its connection would time out meanwhile).
+    let uploadPool: BlockingPool
     let renders: Slots
     let admissions: Slots
     let uploads: Slots
@@ -146,6 +150,7 @@ public final class Worker: Sendable {
         renders = Slots(configuration.maxRenders)
         admissions = Slots(configuration.admissionSlots)
         uploads = Slots(configuration.maxUploads)
+        uploadPool = BlockingPool(threads: min(configuration.maxUploads, 4), label: "reel.worker.uploads")
         requestBytes = Slots(configuration.requestMemoryBytes)
         try? FileManager.default.createDirectory(atPath: configuration.workFolder, withIntermediateDirectories: true)
         // Job folders a killed worker left behind.
@@ -154,7 +159,10 @@ public final class Worker: Sendable {
         }
     }
 
-    deinit { pool.stop() }
+    deinit {
+        pool.stop()
+        uploadPool.stop()
+    }
 
     /// The GL info of a context opened by `<executable> worker-render --probe`, so this
     /// process never initialises a display of its own.
@@ -237,10 +245,16 @@ public final class Worker: Sendable {
                                               idleTimeout: TimeAmount(seconds: configuration.headerTimeout))
         let app = Application(router: router, server: .http1(configuration: http),
                               configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "reel-worker",
-                                                   availableConnectionsDelegate: ConnectionCap(ledger: ledger)),
+                                                   backlog: Self.backlog, availableConnectionsDelegate: ConnectionCap(ledger: ledger)),
                               onServerRunning: { channel in listening(channel.localAddress?.port ?? 0) }, logger: logger)
         try await app.runService()
     }
+
+    /// Connections the kernel queues before the worker accepts them (it clamps this to
+    /// net.core.somaxconn). A full queue drops new connections' handshakes, which their
+    /// clients retry only a second later: a burst of hundreds of connections must not make a
+    /// health request wait that second. Queued connections hold no descriptor of the worker's.
+    static let backlog = 4096
 
     func log(_ line: String) {
         FileHandle.standardError.write(Data(("reel worker: " + line + "\n").utf8))

@@ -40,9 +40,14 @@ extension Worker {
     /// request that fails them never costs a scene decode.
     /// - Throws: `Refusal`, all with status 400.
     package static func screen(_ body: [UInt8], limits: AdmissionLimits, blob: (String) -> String?) throws(Refusal) -> RenderRequest {
+        try screen(Data(body), limits: limits, blob: blob)
+    }
+
+    /// `screen` of a body already in a `Data` (the worker's, without another copy).
+    package static func screen(_ body: Data, limits: AdmissionLimits, blob: (String) -> String?) throws(Refusal) -> RenderRequest {
         let request: RenderRequest
         do {
-            request = try StrictJSON.decode(RenderRequest.self, from: body)
+            request = try StrictJSON.decode(RenderRequest.self, from: body) { $0.scene.text = "" }
         } catch let error as ReelError {
             throw Refusal(status: .badRequest, error: error)
         } catch {
@@ -116,8 +121,10 @@ extension Worker {
         let counted = max(pixels, Double(limits.minFramePixels))
         let frameCount = Double(frames.upperBound) - Double(frames.lowerBound) + 1
         guard counted * frameCount <= Double(limits.maxPixelFrames) else {
-            let each = pixels < Double(limits.minFramePixels) ? "\(Int(pixels)) pixels each, counted as \(limits.minFramePixels)," : "\(Int(pixels)) pixels each"
-            throw Refusal(status: .badRequest, error: ReelError(.workerLimit, "frames \(frames.lowerBound)-\(frames.upperBound) at \(each) exceed this worker's limit of \(limits.maxPixelFrames) pixels × frames per request (--max-pixel-frames)",
+            let each = pixels == 0 ? ", each counted as at least \(limits.minFramePixels) pixels,"
+                : pixels < Double(limits.minFramePixels) ? " at \(Int(pixels)) pixels each, counted as \(limits.minFramePixels),"
+                : " at \(Int(pixels)) pixels each"
+            throw Refusal(status: .badRequest, error: ReelError(.workerLimit, "frames \(frames.lowerBound)-\(frames.upperBound)\(each) exceed this worker's limit of \(limits.maxPixelFrames) pixels × frames per request (--max-pixel-frames)",
                                                                 detail: "send smaller chunks (--chunk-frames)"))
         }
     }

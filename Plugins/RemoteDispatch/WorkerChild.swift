@@ -55,6 +55,9 @@ public enum WorkerRenderChild {
 
     static let admittedLine = "admitted"
 
+    /// The nice value render processes run at.
+    static let niceness: Int32 = 10
+
     /// What `probe()` writes: the context's info, or why there is none.
     struct ProbeAnswer: Codable {
         var info: GLInfo?
@@ -84,6 +87,9 @@ public enum WorkerRenderChild {
     /// Runs the protocol above and returns the exit status.
     public static func run(_ options: Options, plugins: PluginRegistry) -> Int32 {
         watchParent(options.parent)
+        // Below the worker: when renders take every core, the worker still answers health
+        // and refuses what it must at once. Alone on a machine a render runs as fast.
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
         let job = options.job
         let body: [UInt8]
         do {

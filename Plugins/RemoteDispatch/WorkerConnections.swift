@@ -34,11 +34,14 @@ final class ConnectionLedger: Sendable {
         let channel: any Channel
         /// Since when it has waited for a request head; nil while a request is in progress.
         var idleSince: ContinuousClock.Instant?
+        /// Bytes of a head have arrived since then (a head is on its way, or trickling).
+        var heard = false
         /// The client closed its side of the connection.
         var inputClosed = false
     }
     private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
     private let closedForRoom = Atomic<Int>(0)
+    private let retryPending = Atomic<Bool>(false)
 
     init(limits: Limits) {
         self.limits = limits
@@ -49,22 +52,50 @@ final class ConnectionLedger: Sendable {
     /// Connections closed so far to make room for newer ones.
     var evictions: Int { closedForRoom.load(ordering: .relaxed) }
 
+    /// How long a connection whose head has begun to arrive is left alone before it can be
+    /// closed for room: a client's head is often in flight when its connection is accepted.
+    static let grace = Duration.milliseconds(100)
+
     func opened(_ channel: any Channel) {
-        let id = ObjectIdentifier(channel)
-        let victim: (any Channel)? = entries.withLock { entries in
-            entries[id] = Entry(channel: channel, idleSince: .now)
-            guard entries.count >= limits.maxConnections else { return nil }
-            var oldest: (id: ObjectIdentifier, since: ContinuousClock.Instant)?
-            for (key, entry) in entries where key != id {
-                if let since = entry.idleSince, oldest.map({ since < $0.since }) ?? true { oldest = (key, since) }
+        entries.withLock { $0[ObjectIdentifier(channel)] = Entry(channel: channel, idleSince: .now) }
+        makeRoom(on: channel.eventLoop)
+    }
+
+    /// At the cap, closes one connection waiting for a head: a silent one first, the one
+    /// silent longest, and only then one whose head is trickling in (after `grace`). Accepting
+    /// never waits for room while a silent connection can give it, so a flood of idle
+    /// connections does not fill the kernel's backlog in front of real requests.
+    private func makeRoom(on eventLoop: any EventLoop) {
+        let now = ContinuousClock.now
+        let (victim, retry): ((any Channel)?, Bool) = entries.withLock { entries in
+            guard entries.count >= limits.maxConnections else { return (nil, false) }
+            var best: (id: ObjectIdentifier, heard: Bool, since: ContinuousClock.Instant)?
+            for (key, entry) in entries {
+                guard let since = entry.idleSince else { continue }
+                if let current = best, (entry.heard ? 1 : 0, since) >= (current.heard ? 1 : 0, current.since) { continue }
+                best = (key, entry.heard, since)
             }
-            guard let oldest else { return nil }
+            guard let best else { return (nil, false) }  // every one has a request in progress
+            guard !best.heard || now - best.since >= Self.grace else { return (nil, true) }
             // Forgotten now, so that the next new connection does not pick it again before it closes.
-            return entries.removeValue(forKey: oldest.id)?.channel
+            return (entries.removeValue(forKey: best.id)?.channel, false)
         }
         if let victim {
             closedForRoom.add(1, ordering: .relaxed)
             victim.close(promise: nil)  // outside the lock: on its own event loop this runs at once
+        } else if retry, !retryPending.exchange(true, ordering: .relaxed) {
+            eventLoop.scheduleTask(in: TimeAmount(seconds: 0.05)) { [self] in
+                retryPending.store(false, ordering: .relaxed)
+                makeRoom(on: eventLoop)
+            }
+        }
+    }
+
+    /// Bytes arrived on `channel`.
+    func heard(_ channel: any Channel) {
+        entries.withLock { entries in
+            let id = ObjectIdentifier(channel)
+            if entries[id]?.idleSince != nil { entries[id]?.heard = true }
         }
     }
 
@@ -77,7 +108,10 @@ final class ConnectionLedger: Sendable {
     }
 
     func requestAnswered(_ channel: any Channel) {
-        entries.withLock { $0[ObjectIdentifier(channel)]?.idleSince = .now }
+        entries.withLock { entries in
+            entries[ObjectIdentifier(channel)]?.idleSince = .now
+            entries[ObjectIdentifier(channel)]?.heard = false
+        }
     }
 
     func inputClosed(_ channel: any Channel) {
@@ -137,6 +171,8 @@ final class WorkerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        // Before the HTTP decoder, where bytes of a head that is not complete can be seen.
+        try? context.pipeline.syncOperations.addHandler(ArrivalHandler(ledger: ledger), position: .first)
         if context.channel.isActive { register(context) }
     }
 
@@ -255,6 +291,24 @@ final class WorkerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             ledger.inputClosed(context.channel)
         }
         context.fireUserInboundEventTriggered(event)
+    }
+}
+
+/// First in a connection's pipeline: tells the ledger when bytes arrive, so that a connection
+/// whose head is on its way is not taken for a silent one.
+final class ArrivalHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let ledger: ConnectionLedger
+
+    init(ledger: ConnectionLedger) {
+        self.ledger = ledger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        ledger.heard(context.channel)
+        context.fireChannelRead(data)
     }
 }
 

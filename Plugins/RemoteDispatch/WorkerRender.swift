@@ -7,8 +7,9 @@ import ReelMedia
 
 // `POST /v1/render`, from the body to the answer:
 //
-// 1. The body is read only if its bytes fit the request memory (`requestMemoryBytes`) with
-//    the other requests being read and screened; else 429 at once.
+// 1. The body is read only if it fits the request memory (`requestMemoryBytes`, three times
+//    a body's size: it and its parse) with the other requests being read and screened; else
+//    429 at once.
 // 2. `Worker.screen` (strict JSON, frames against `--max-frames` and `--max-pixel-frames`,
 //    output settings, blobs present) runs on the worker's blocking threads: 400 for a request
 //    that fails it, without a scene ever decoded.
@@ -51,25 +52,34 @@ extension Worker {
     /// A function of its own so the body is let go as soon as it is on disk.
     private func receive(_ request: Request, declared: Int?) async -> Result<(JobFolder, RenderRequest), AnswerNow> {
         let limit = configuration.maxRequestBytes
-        guard let memory = SlotLease(requestBytes, amount: declared ?? limit) else {
+        // A request counts three times its size: its bytes, and the parse of them (measured
+        // at about one and a half times the bytes).
+        guard let memory = SlotLease(requestBytes, amount: Self.requestMemoryFactor * (declared ?? limit)) else {
             return .failure(AnswerNow(await Self.refuse(request, .tooManyRequests, ReelError(.workerBusy, "this worker is reading and checking \(requestBytes.inUse >> 20) MB of render requests already (--request-memory)"))))
         }
         defer { memory.release() }
-        var request = request
-        let body: ByteBuffer
+        // Collected once, into the `Data` the parse and the job file read, sized as declared:
+        // growing a buffer by doubling would hold up to twice the body.
+        var body = Data(capacity: min(declared ?? 0, limit))
         do {
-            body = try await request.collectBody(upTo: limit)
+            for try await part in request.body {
+                guard body.count + part.readableBytes <= limit else {
+                    return .failure(AnswerNow(Self.refusal(.contentTooLarge, ReelError(.workerRequest, "the request is larger than this worker's limit of \(limit) bytes (--max-request-size)"))))
+                }
+                part.withUnsafeReadableBytes { body.append(contentsOf: $0) }
+            }
         } catch {
-            return .failure(AnswerNow(Self.refusal(.contentTooLarge, ReelError(.workerRequest, "the request is larger than this worker's limit of \(limit) bytes (--max-request-size)"))))
+            return .failure(AnswerNow(Self.failure(.badRequest, ReelError(.workerRequest, "the request was cut short"))))
         }
         // Parsing 16 MiB of JSON takes long enough to stall every route on the cooperative
         // pool: screening and the job file go to the blocking threads.
         do {
-            return .success(try await pool.run { [blobs, configuration] () throws -> (JobFolder, RenderRequest) in
-                let bytes = Array(body.readableBytesView)
-                let screened = try Worker.screen(bytes, limits: configuration.admission) { digest in blobs.has(digest) ? blobs.path(of: digest) : nil }
+            return .success(try await pool.run { [blobs, configuration, body] () throws -> (JobFolder, RenderRequest) in
+                let data = body
+                defer { if data.count > 1 << 20 { Self.trimMemory() } }
+                let screened = try Worker.screen(data, limits: configuration.admission) { digest in blobs.has(digest) ? blobs.path(of: digest) : nil }
                 do {
-                    return (try JobFolder(in: configuration.workFolder, request: bytes), screened)
+                    return (try JobFolder(in: configuration.workFolder, request: data), screened)
                 } catch let error as ReelError {
                     throw Refusal(status: .internalServerError, error: error)
                 }
@@ -80,6 +90,16 @@ extension Worker {
             return .failure(AnswerNow(Self.failure(.internalServerError, ReelError(.dispatchFailed, "\(error)"))))
         }
     }
+
+    /// Gives the memory a large parse freed back to the system (glibc keeps it otherwise, and
+    /// the worker's resident size would stay at its high-water mark).
+    static func trimMemory() {
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)(0)
+    }
+
+    /// How many times its size a request counts against `requestMemoryBytes`.
+    static let requestMemoryFactor = 3
 
     /// An answer to send instead of going on.
     struct AnswerNow: Error {
@@ -239,11 +259,11 @@ final class JobFolder: Sendable {
 
     /// Makes `.job-<uuid>` in `folder` with `request.json` holding `request`.
     /// - Throws: `E-IO-WRITE`.
-    init(in folder: String, request: [UInt8]) throws(ReelError) {
+    init(in folder: String, request: Data) throws(ReelError) {
         path = folder + "/.job-" + UUID().uuidString
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            try Data(request).write(to: URL(fileURLWithPath: path + "/request.json"))
+            try request.write(to: URL(fileURLWithPath: path + "/request.json"))
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw ReelError(.fileUnwritable, "cannot write a render job in '\(folder)': \(error.localizedDescription)")

@@ -52,7 +52,7 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("max-request-size"), help: ArgumentHelp("Refuse render requests (JSON) larger than this many MB (413). The default is 16.", valueName: "MB"))
     var maxRequestSize = 16
 
-    @Option(name: .customLong("request-memory"), help: ArgumentHelp("Hold at most this many MB of render requests at once while reading and checking them; a request that would go over gets 429 before its body is read. The default is 64.", valueName: "MB"))
+    @Option(name: .customLong("request-memory"), help: ArgumentHelp("Use at most this many MB for render requests being read and checked, a request counting three times its size (its bytes and their parse); one that would go over gets 429 before its body is read. At least three times --max-request-size. The default is 64.", valueName: "MB"))
     var requestMemory = 64
 
     @Option(name: .customLong("max-admissions"), help: ArgumentHelp("Decode and check at most this many requests' scenes at once, each in a process of its own; more get 429. The default is one more than --max-renders.", valueName: "n"))
@@ -92,7 +92,7 @@ struct WorkerCommand: ParsableCommand {
         guard maxPixelFrames > 0 else { throw ValidationError("--max-pixel-frames must be more than 0") }
         guard maxFrames > 0 else { throw ValidationError("--max-frames must be more than 0") }
         guard (1...1024).contains(maxRequestSize) else { throw ValidationError("--max-request-size must be 1…1024 (MB)") }
-        guard (maxRequestSize...(1 << 20)).contains(requestMemory) else { throw ValidationError("--request-memory must be at least --max-request-size (\(maxRequestSize) MB)") }
+        guard ((3 * maxRequestSize)...(1 << 20)).contains(requestMemory) else { throw ValidationError("--request-memory must be at least three times --max-request-size (\(3 * maxRequestSize) MB)") }
         if let maxAdmissions, !(1...64).contains(maxAdmissions) { throw ValidationError("--max-admissions must be 1…64") }
         guard (1...256).contains(maxUploads) else { throw ValidationError("--max-uploads must be 1…256") }
         guard (8...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be 8…1000000") }
