@@ -128,6 +128,12 @@ final class RenderProcess: Sendable {
         }
     }
 
+    /// Sends the job folder the process is to render.
+    func start(job: String) {
+        let line = Array((job + "\n").utf8)
+        _ = line.withUnsafeBytes { write(toChild, $0.baseAddress, $0.count) }
+    }
+
     /// Sends the one byte that lets the process go on (its render slot is free).
     func proceed() {
         var go = UInt8(ascii: "g")

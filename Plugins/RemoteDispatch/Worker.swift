@@ -115,6 +115,8 @@ public final class Worker: Sendable {
     /// The soft descriptor limit after raising it to the hard one.
     public let descriptorLimit: Int
     private let encoders: [String]
+    /// A render process started ahead, its GL context open, waiting for a job.
+    let spare = Mutex<RenderProcess?>(nil)
     /// Whether a render process reported its context lost: `REEL_GL_FAULT=lose-context@N`
     /// then goes to no more of them, so it fires once a worker, as it did once a process.
     let contextLossSeen = Atomic<Bool>(false)
@@ -225,6 +227,7 @@ public final class Worker: Sendable {
 
     /// Serves until SIGTERM or SIGINT; `listening` gets the bound port once it is up.
     public func run(listening: @escaping @Sendable (Int) -> Void) async throws {
+        refillSpare()
         let router = Router(context: WorkerRequestContext.self)
         router.add(middleware: BearerAuth(token: configuration.token))
         router.get("/v1/health") { _, _ in try Self.json(self.health) }

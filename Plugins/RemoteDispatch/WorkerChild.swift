@@ -9,17 +9,19 @@ import ReelMedia
 /// (a shader compile can run for minutes), so the worker bounds a chunk's time and memory, and
 /// drops it when its client leaves, by killing this process.
 ///
-/// The worker makes a job folder holding `request.json` (a request that passed
-/// `Worker.screen`) and starts this with the folder, the blob folder and its own pid; stdin
-/// and stdout are pipes to the worker. Then:
-/// 1. `Worker.admit` decodes the scene from the blobs and checks it. A refusal is written to
+/// The worker keeps one started ahead, a spare, so that a request does not wait for a process
+/// to load and a GL context to open (on NVIDIA, most of a second). It is started with the blob
+/// folder, the limits and the worker's pid; stdin and stdout are pipes to the worker. Then:
+/// 1. It opens a GL context and reads one line from stdin: a job folder, holding
+///    `request.json` (a request that passed `Worker.screen`).
+/// 2. `Worker.admit` decodes the scene from the blobs and checks it. A refusal is written to
 ///    `result.json` (status and error) and the process exits with `refusedStatus`.
-/// 2. It writes `admitted` and a newline to stdout, and waits for one byte on stdin: the
+/// 3. It writes `admitted` and a newline to stdout, and waits for one byte on stdin: the
 ///    worker sends it once a render slot is free. End of input instead means the worker
 ///    dropped the request; the process exits with `cancelledStatus`.
-/// 3. It opens a GL context, renders the chunk into the job folder, writes the bytes that
-///    travel to `chunk` and `ChunkMeta` to `result.json`, and exits 0. A render that fails
-///    writes its error to `result.json` (status 500) and exits 1.
+/// 4. It renders the chunk into the job folder, writes the bytes that travel to `chunk` and
+///    `ChunkMeta` to `result.json`, and exits 0. A render that fails (or a context that did
+///    not open) writes its error to `result.json` (status 500) and exits 1.
 ///
 /// It exits by itself when the worker does (a thread watches the parent pid): the worker's
 /// SIGKILL leaves no orphan rendering.
@@ -31,8 +33,6 @@ public enum WorkerRenderChild {
 
     /// What the worker tells its render process.
     public struct Options: Sendable {
-        /// The job folder: `request.json` in, `chunk` and `result.json` out, scratch files.
-        public var job: String
         /// The worker's blob folder, read-only here: a file is `<blobs>/<sha256>`.
         public var blobs: String
         /// The worker's pid: this process exits when its parent is no longer that.
@@ -41,8 +41,8 @@ public enum WorkerRenderChild {
         /// `REEL_WORKER_FAULT=corrupt`: flip a byte of the chunk after its digest is taken.
         public var corrupt = false
 
-        public init(job: String, blobs: String, parent: pid_t, limits: AdmissionLimits) {
-            (self.job, self.blobs, self.parent, self.limits) = (job, blobs, parent, limits)
+        public init(blobs: String, parent: pid_t, limits: AdmissionLimits) {
+            (self.blobs, self.parent, self.limits) = (blobs, parent, limits)
         }
     }
 
@@ -90,7 +90,9 @@ public enum WorkerRenderChild {
         // Below the worker: when renders take every core, the worker still answers health
         // and refuses what it must at once. Alone on a machine a render runs as fast.
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
-        let job = options.job
+        let context = Swift.Result { try HeadlessGL.open(label: "reel.worker-render") }
+        defer { (try? context.get())?.close() }
+        guard let job = readJobLine() else { return cancelledStatus }
         let body: [UInt8]
         do {
             body = try ChunkRender.readAll(job + "/request.json")
@@ -113,8 +115,7 @@ public enum WorkerRenderChild {
         guard read(STDIN_FILENO, &go, 1) == 1 else { return cancelledStatus }
 
         do {
-            let gl = try HeadlessGL.open(label: "reel.worker-render")
-            defer { gl.close() }
+            let gl = try context.get()
             let (scene, frames, output) = (admitted.scene, admitted.frames, admitted.request.output)
             let chunk = try ChunkRender.render(scene: scene, plugins: plugins, frames: frames, output: output, gl: gl, workFolder: job)
             var payload = chunk.payload
@@ -135,6 +136,18 @@ public enum WorkerRenderChild {
         } catch {
             return fail(job, ReelError(.dispatchFailed, "\(error)"))
         }
+    }
+
+    /// One line from stdin, read a byte at a time: a buffered read could swallow the byte
+    /// that later says go.
+    private static func readJobLine() -> String? {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while line.count < 4096, read(STDIN_FILENO, &byte, 1) == 1 {
+            if byte == UInt8(ascii: "\n") { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
+            line.append(byte)
+        }
+        return nil
     }
 
     private static func fail(_ job: String, _ error: ReelError) -> Int32 {

@@ -120,13 +120,13 @@ extension Worker {
     private func supervise(job: JobFolder, frames: ClosedRange<Int>, admission: SlotLease, channel: any Channel) async -> Response {
         let process: RenderProcess
         do {
-            process = try await pool.run { [self] in try RenderProcess(executable: configuration.executable, arguments: childArguments(job: job),
-                                                                       environment: childEnvironment()) }
+            process = try await takeRenderProcess()
         } catch let error as ReelError {
             return Self.failure(.internalServerError, error)
         } catch {
             return Self.failure(.internalServerError, ReelError(.dispatchFailed, "\(error)"))
         }
+        process.start(job: job.path)
         let range = "\(frames.lowerBound)-\(frames.upperBound)"
         let clock = ContinuousClock()
         var phaseStart = clock.now
@@ -202,6 +202,12 @@ extension Worker {
                 log("render \(range): failed: \(error.error)")
                 if error.code == ReelError.Code.glContextLost.rawValue, !contextLossSeen.exchange(true, ordering: .relaxed) {
                     log("the GL context was lost; it is replaced for the next render (a new render process)")
+                    // The spare was started with the fault; its successor is not.
+                    spare.withLock { spare in
+                        defer { spare = nil }
+                        return spare
+                    }?.kill()
+                    refillSpare()
                 }
                 return Self.failure(.internalServerError, ReelError(.init(error.code), error.error, detail: error.detail))
             }
@@ -215,13 +221,40 @@ extension Worker {
         return Self.failure(.internalServerError, ReelError(.dispatchFailed, "the render process of frames \(range) \(how) without a result"))
     }
 
-    private func childArguments(job: JobFolder) -> [String] {
+    /// The spare render process (a new one when there is none, or it died), and a new spare
+    /// started behind it.
+    private func takeRenderProcess() async throws -> RenderProcess {
+        let taken = spare.withLock { spare in
+            defer { spare = nil }
+            return spare
+        }
+        refillSpare()
+        if let taken, taken.exitStatus() == nil { return taken }
+        return try await pool.run { [self] in try spawnRenderProcess() }
+    }
+
+    /// Starts a spare render process on the blocking threads, unless there is one.
+    func refillSpare() {
+        Task { [self] in
+            guard spare.withLock({ $0 == nil }), let process = try? await pool.run({ [self] in try spawnRenderProcess() }) else { return }
+            let extra: RenderProcess? = spare.withLock { spare in
+                if spare == nil {
+                    spare = process
+                    return nil
+                }
+                return process
+            }
+            extra?.kill()  // another refill won the race; its process is reaped as it goes
+        }
+    }
+
+    private func spawnRenderProcess() throws -> RenderProcess {
         let limits = configuration.admission
-        var arguments = ["worker-render", "--job", job.path, "--blobs", blobs.folder, "--parent", String(getpid()),
+        var arguments = ["worker-render", "--blobs", blobs.folder, "--parent", String(getpid()),
                          "--max-frames", String(limits.maxFrames), "--max-pixel-frames", String(limits.maxPixelFrames),
                          "--min-frame-pixels", String(limits.minFramePixels)]
         if configuration.fault == .corrupt { arguments.append("--corrupt") }
-        return arguments
+        return try RenderProcess(executable: configuration.executable, arguments: arguments, environment: childEnvironment())
     }
 
     /// The worker's environment without its token (a render process needs none) and, once a

@@ -14,9 +14,6 @@ struct WorkerRenderCommand: ParsableCommand {
     @Flag(help: "Only open a GL context and print its info as JSON.")
     var probe = false
 
-    @Option(help: "The job folder: request.json in, chunk and result.json out.")
-    var job = ""
-
     @Option(help: "The worker's blob folder.")
     var blobs = ""
 
@@ -41,12 +38,12 @@ struct WorkerRenderCommand: ParsableCommand {
             if status != 0 { throw ExitCode(status) }
             return
         }
-        guard !job.isEmpty, !blobs.isEmpty, parent > 0 else { throw ValidationError("--job, --blobs and --parent are required") }
+        guard !blobs.isEmpty, parent > 0 else { throw ValidationError("--blobs and --parent are required") }
         var limits = AdmissionLimits()
         limits.maxFrames = maxFrames
         limits.maxPixelFrames = maxPixelFrames
         limits.minFramePixels = minFramePixels
-        var options = WorkerRenderChild.Options(job: job, blobs: blobs, parent: parent, limits: limits)
+        var options = WorkerRenderChild.Options(blobs: blobs, parent: parent, limits: limits)
         options.corrupt = corrupt
         let status = WorkerRenderChild.run(options, plugins: ReelCLI.plugins)
         if status != 0 { throw ExitCode(status) }

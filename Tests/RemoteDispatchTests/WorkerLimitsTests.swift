@@ -89,33 +89,38 @@ import Testing
     @Test func aRenderOverItsTimeLimitIsStoppedAndItsSlotFreed() async throws {
         let worker = try WorkerProcess(arguments: ["--chunk-time-limit", "2", "--max-renders", "1"])
         defer { worker.stop() }
+        let body = try await Self.bombRequest(worker)
+        let renderer = try await spare(worker)
         let started = Date()
-        let answer = try await worker.http.render(try await Self.bombRequest(worker), timeout: 120)
+        let answer = try await worker.http.render(body, timeout: 120)
         #expect(answer.status == 422 && answer.code == "E-WORKER-LIMIT", "\(answer)")
         #expect(answer.error?.message.contains("--chunk-time-limit") == true, "\(answer)")
         #expect(Date().timeIntervalSince(started) < 60, "stopped at its limit, not when the compile ended")
-        try await expectFreed(worker)
+        try await expectFreed(worker, renderer: renderer)
     }
 
     @Test func aRenderOverItsMemoryLimitIsStopped() async throws {
         let worker = try WorkerProcess(arguments: ["--render-memory", "320", "--max-renders", "1"])
         defer { worker.stop() }
-        let answer = try await worker.http.render(try await Self.bombRequest(worker), timeout: 120)
+        let body = try await Self.bombRequest(worker)
+        let renderer = try await spare(worker)
+        let answer = try await worker.http.render(body, timeout: 120)
         #expect(answer.status == 422 && answer.code == "E-WORKER-LIMIT", "\(answer)")
         #expect(answer.error?.message.contains("--render-memory") == true, "\(answer)")
-        try await expectFreed(worker)
+        try await expectFreed(worker, renderer: renderer)
     }
 
     @Test func aRenderWhoseClientLeavesIsStoppedAndItsSlotFreed() async throws {
         let worker = try WorkerProcess(arguments: ["--max-renders", "1"])
         defer { worker.stop() }
         let body = try await Self.bombRequest(worker)
+        let renderer = try await spare(worker)
         let client = try RawRequest(port: worker.port, method: "POST", path: "/v1/render", token: worker.token, body: body)
         #expect(await worker.waitForLog("render 0-2: started", timeout: 60), "\(worker.stderr)")
-        #expect(worker.children.count == 1, "the render runs in a process of its own")
+        #expect(worker.children.contains(renderer), "the render runs in the process that was the spare")
         client.close()
         #expect(await worker.waitForLog("render 0-2: stopped, its client went away", timeout: 30), "\(worker.stderr)")
-        try await expectFreed(worker)
+        try await expectFreed(worker, renderer: renderer)
     }
 
     @Test func theWorkerItselfHoldsNoGLContext() async throws {
@@ -131,9 +136,16 @@ import Testing
         #expect(!worker.threadNames.contains { $0.hasPrefix("llvmpipe") }, "the render's context was not in the worker")
     }
 
-    /// No render process is left, health says no slot is busy, and a small render is served.
-    private func expectFreed(_ worker: WorkerProcess, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        #expect(await worker.waitUntil(timeout: 10) { worker.children.isEmpty }, "render processes left: \(worker.children)",
+    /// The worker's spare render process, which the next request renders in: the worker
+    /// starts one ahead and waits for nothing else.
+    private func spare(_ worker: WorkerProcess, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int32 {
+        #expect(await worker.waitUntil(timeout: 30) { worker.children.count == 1 }, "one spare: \(worker.children)", sourceLocation: sourceLocation)
+        return try #require(worker.children.first, sourceLocation: sourceLocation)
+    }
+
+    /// `renderer` is gone, health says no slot is busy, and a small render is served.
+    private func expectFreed(_ worker: WorkerProcess, renderer: Int32, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        #expect(await worker.waitUntil(timeout: 10) { !worker.children.contains(renderer) }, "the render process \(renderer) is left",
                 sourceLocation: sourceLocation)
         let health = try JSONDecoder().decode(WorkerHealth.self, from: Data(try await worker.http.health().body))
         #expect(health.busy == 0, sourceLocation: sourceLocation)
