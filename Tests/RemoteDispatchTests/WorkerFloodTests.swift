@@ -56,7 +56,7 @@ import Testing
     /// `healthBound`, none after `healthCeiling`.
     static func expectHealthy(_ report: Report, _ worker: WorkerProcess, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(report.alive && worker.isRunning, "the worker died: \(worker.stderr.suffix(1500))", sourceLocation: sourceLocation)
-        #expect(report.health.count >= 10, "health was asked: \(report.healthSummary)", sourceLocation: sourceLocation)
+        #expect(report.health.count >= 3, "health was asked during the flood: \(report.healthSummary)", sourceLocation: sourceLocation)
         #expect(report.health.allSatisfy { $0.status == "200" }, "\(report.health.filter { $0.status != "200" })", sourceLocation: sourceLocation)
         let ms = report.health.map(\.ms).sorted()
         let p95 = ms.isEmpty ? .infinity : ms[(ms.count - 1) * 95 / 100]
@@ -97,7 +97,7 @@ import Testing
         #expect(worker.stderr.contains("at most 128 connections"), "\(worker.stderr)")
         let file = try Self.renderFile()
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let report = try await Self.flood(worker, "descriptors", ["--connections", "400", "--renders", "4", "--render", file, "--seconds", "6"])
+        let report = try await Self.flood(worker, "descriptors", ["--connections", "400", "--renders", "4", "--render", file, "--seconds", "4"])
         let renders = report.json["renders"] as? [String] ?? []
         #expect(renders.count == 4 && renders.allSatisfy { $0 == "200" || $0 == "429" } && renders.contains("200"), "renders: \(renders)")
         #expect(report.json["opened"] as? Int == 400, "the worker kept accepting: \(report.json["opened"] ?? "?")")
@@ -131,12 +131,14 @@ import Testing
     /// 14: twelve 7 MB requests at once with frame ranges the worker must refuse (half over
     /// `--max-frames`, half past the scene's end): no scene is decoded on the worker's own
     /// threads, those over its request memory get 429 at once, and health keeps answering.
+    /// A scene's decode (in a render process) that outlives `--admission-time-limit` is
+    /// stopped with 422.
     @Test func largeBadRequestsAreRefusedWithoutStallingHealth() async throws {
-        let worker = try WorkerProcess()
+        let worker = try WorkerProcess(arguments: ["--admission-time-limit", "2"])
         defer { worker.stop() }
         let report = try await Self.flood(worker, "admissions", ["--admissions", "12", "--admission-mib", "7", "--seconds", "120"])
         let answers = report.answers("admissions")
-        #expect(answers.count == 12 && answers.allSatisfy { $0.status == "400" || $0.status == "429" }, "\(answers)")
+        #expect(answers.count == 12 && answers.allSatisfy { ["400", "422", "429"].contains($0.status) }, "\(answers)")
         #expect(answers.contains { $0.status == "400" }, "\(answers)")
         let busy = answers.filter { $0.status == "429" }
         #expect(busy.allSatisfy { $0.retryAfter == "1" && ($0.seconds ?? .infinity) < 5 }, "429s come at once: \(busy)")
@@ -152,14 +154,14 @@ import Testing
     /// (NIO reads 64 KiB at a time, a few queued: 1 MiB each at most), and 128 connections'
     /// decoder and channel buffers (64 KiB each at most): 64 + 2 + 8 = 74 MiB over its idle size.
     @Test func theWorkerStaysUpAndBoundedUnderEveryFloodAtOnce() async throws {
-        let worker = try WorkerProcess(arguments: ["--header-timeout", "1", "--max-uploads", "2"], ulimit: "-n 256")
+        let worker = try WorkerProcess(arguments: ["--header-timeout", "1", "--max-uploads", "2", "--admission-time-limit", "2"], ulimit: "-n 256")
         defer { worker.stop() }
         let file = try Self.renderFile()
         defer { try? FileManager.default.removeItem(atPath: file) }
         let idle = Double(worker.status("VmRSS") ?? 0) / 1024
         let report = try await Self.flood(worker, "slowloris,descriptors,uploads,admissions",
                                           ["--connections", "400", "--render", file, "--uploads", "4", "--upload-mib", "64",
-                                           "--admissions", "12", "--admission-mib", "7", "--seconds", "12"])
+                                           "--admissions", "12", "--admission-mib", "7", "--seconds", "8"])
         Self.expectHealthy(report, worker)
         let configured = 64.0 + 2 + 128.0 / 16
         #expect(report.rssPeak - idle <= configured + 64, "idle \(idle) MiB; \(report.healthSummary)")
