@@ -64,7 +64,7 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("max-uploads"), help: ArgumentHelp("Receive at most this many uploads at once (each streamed to disk); more get 429. The default is 4.", valueName: "n"))
     var maxUploads = 4
 
-    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Keep at most this many connections open; when one more opens, the one idle longest is closed. Lowered to half the file descriptors the worker may open (its soft RLIMIT_NOFILE, raised to the hard limit at start). The default is 512.", valueName: "n"))
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Keep at most this many connections open; when one more opens, one waiting for a request is closed (the one silent longest first). Lowered to half the file descriptors the worker may open (its soft RLIMIT_NOFILE, raised to the hard limit at start). The default is 512.", valueName: "n"))
     var maxConnections = 512
 
     @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Close a connection that has not sent a complete request head this many seconds after it opened or after its previous answer (idle keep-alive connections too). The default is 10.", valueName: "seconds"))

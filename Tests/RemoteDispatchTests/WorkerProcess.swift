@@ -15,8 +15,10 @@ import Synchronization
 final class WorkerProcess: Sendable {
     /// The package root, found from this file's path so tests run from any folder.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    /// The `reel` the workers run.
-    static let binary = packageRoot.appendingPathComponent(".build/debug/reel")
+    /// The `reel` the workers run: REEL_WORKER_BINARY when set (to run these tests against
+    /// another build, an earlier one to see a test fail before its fix), else this package's.
+    static let binary = ProcessInfo.processInfo.environment["REEL_WORKER_BINARY"].map { URL(fileURLWithPath: $0) }
+        ?? packageRoot.appendingPathComponent(".build/debug/reel")
 
     /// A worker that exited, or never said it was listening.
     struct StartFailure: Error, CustomStringConvertible {
