@@ -36,6 +36,8 @@ final class ConnectionLedger: Sendable {
         var idleSince: ContinuousClock.Instant?
         /// Bytes of a head have arrived since then (a head is on its way, or trickling).
         var heard = false
+        /// Requests read and not yet answered (more than one when a client pipelines).
+        var inFlight = 0
         /// The client closed its side of the connection.
         var inputClosed = false
     }
@@ -104,13 +106,23 @@ final class ConnectionLedger: Sendable {
     }
 
     func requestStarted(_ channel: any Channel) {
-        entries.withLock { $0[ObjectIdentifier(channel)]?.idleSince = nil }
+        entries.withLock { entries in
+            let id = ObjectIdentifier(channel)
+            entries[id]?.idleSince = nil
+            entries[id]?.inFlight += 1
+        }
     }
 
     func requestAnswered(_ channel: any Channel) {
         entries.withLock { entries in
-            entries[ObjectIdentifier(channel)]?.idleSince = .now
-            entries[ObjectIdentifier(channel)]?.heard = false
+            let id = ObjectIdentifier(channel)
+            guard var entry = entries[id] else { return }
+            entry.inFlight = max(0, entry.inFlight - 1)
+            if entry.inFlight == 0 {
+                entry.idleSince = .now
+                entry.heard = false
+            }
+            entries[id] = entry
         }
     }
 
