@@ -18,6 +18,8 @@ final class RenderProcess: Sendable {
     }
 
     let pid: pid_t
+    /// Chunks it has rendered.
+    let served = Atomic<Int>(0)
     private let toChild: Int32
     private let fromChild: Int32
     private struct State {

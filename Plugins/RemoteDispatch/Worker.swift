@@ -115,8 +115,10 @@ public final class Worker: Sendable {
     /// The soft descriptor limit after raising it to the hard one.
     public let descriptorLimit: Int
     private let encoders: [String]
-    /// A render process started ahead, its GL context open, waiting for a job.
-    let spare = Mutex<RenderProcess?>(nil)
+    /// Render processes waiting for a job, their GL context open: started ahead, or done with
+    /// a chunk. The last is the one used most recently.
+    let idle = Mutex<[RenderProcess]>([])
+    let refilling = Atomic<Bool>(false)
     /// Whether a render process reported its context lost: `REEL_GL_FAULT=lose-context@N`
     /// then goes to no more of them, so it fires once a worker, as it did once a process.
     let contextLossSeen = Atomic<Bool>(false)
@@ -227,7 +229,7 @@ public final class Worker: Sendable {
 
     /// Serves until SIGTERM or SIGINT; `listening` gets the bound port once it is up.
     public func run(listening: @escaping @Sendable (Int) -> Void) async throws {
-        refillSpare()
+        refillIdle()
         let router = Router(context: WorkerRequestContext.self)
         router.add(middleware: BearerAuth(token: configuration.token))
         router.get("/v1/health") { _, _ in try Self.json(self.health) }

@@ -9,19 +9,22 @@ import ReelMedia
 /// (a shader compile can run for minutes), so the worker bounds a chunk's time and memory, and
 /// drops it when its client leaves, by killing this process.
 ///
-/// The worker keeps one started ahead, a spare, so that a request does not wait for a process
-/// to load and a GL context to open (on NVIDIA, most of a second). It is started with the blob
-/// folder, the limits and the worker's pid; stdin and stdout are pipes to the worker. Then:
-/// 1. It opens a GL context and reads one line from stdin: a job folder, holding
-///    `request.json` (a request that passed `Worker.screen`).
+/// The worker keeps processes started ahead, their GL context open, so that a request does not
+/// wait for one to load and open a context (on NVIDIA, most of a second); a process that
+/// rendered a chunk waits for the next, its compiled programs warm. It is started with the
+/// blob folder, the limits and the worker's pid; stdin and stdout are pipes to the worker.
+/// For each job:
+/// 1. It reads one line from stdin: a job folder, holding `request.json` (a request that
+///    passed `Worker.screen`). End of input: it exits with `cancelledStatus`.
 /// 2. `Worker.admit` decodes the scene from the blobs and checks it. A refusal is written to
 ///    `result.json` (status and error) and the process exits with `refusedStatus`.
 /// 3. It writes `admitted` and a newline to stdout, and waits for one byte on stdin: the
 ///    worker sends it once a render slot is free. End of input instead means the worker
 ///    dropped the request; the process exits with `cancelledStatus`.
 /// 4. It renders the chunk into the job folder, writes the bytes that travel to `chunk` and
-///    `ChunkMeta` to `result.json`, and exits 0. A render that fails (or a context that did
-///    not open) writes its error to `result.json` (status 500) and exits 1.
+///    `ChunkMeta` to `result.json`, and writes `done` and a newline; then the next job. A
+///    render that fails (or a context that did not open) writes its error to `result.json`
+///    (status 500) and exits 1: only a process that succeeded renders again.
 ///
 /// It exits by itself when the worker does (a thread watches the parent pid): the worker's
 /// SIGKILL leaves no orphan rendering.
@@ -54,6 +57,7 @@ public enum WorkerRenderChild {
     }
 
     static let admittedLine = "admitted"
+    static let doneLine = "done"
 
     /// The nice value render processes run at.
     static let niceness: Int32 = 10
@@ -92,7 +96,18 @@ public enum WorkerRenderChild {
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
         let context = Swift.Result { try HeadlessGL.open(label: "reel.worker-render") }
         defer { (try? context.get())?.close() }
-        guard let job = readJobLine() else { return cancelledStatus }
+        while true {
+            guard let job = readJobLine() else { return cancelledStatus }
+            let status = render(job: job, options: options, plugins: plugins, context: context)
+            guard status == 0 else { return status }
+            // Rendered: ready for another job, with the context and its compiled programs warm.
+            FileHandle.standardOutput.write(Data((doneLine + "\n").utf8))
+        }
+    }
+
+    /// One job: admission, the wait for a slot, the render. Returns 0 when the chunk is
+    /// written, else the status to exit with.
+    private static func render(job: String, options: Options, plugins: PluginRegistry, context: Swift.Result<HeadlessGL, any Error>) -> Int32 {
         let body: [UInt8]
         do {
             body = try ChunkRender.readAll(job + "/request.json")
@@ -123,7 +138,7 @@ public enum WorkerRenderChild {
                                  frameChecksums: chunk.frameChecksums, vendor: gl.info.vendor, renderer: gl.info.renderer,
                                  hardware: !gl.info.isSoftware, seconds: chunk.seconds)
             if options.corrupt, !payload.isEmpty { payload[payload.count / 2] ^= 0x5A }
-            // No fsync: the worker reads it back as soon as this process exits, then deletes it.
+            // No fsync: the worker reads it back as soon as this process says done, then deletes it.
             do {
                 try Data(payload).write(to: URL(fileURLWithPath: job + "/chunk"))
             } catch {

@@ -17,14 +17,19 @@ import ReelMedia
 //    render process starts on it. The process decodes the scene and checks the rest
 //    (`Worker.admit`): 400, or "admitted".
 // 4. A render slot (`maxRenders`), else 429; the process renders the chunk.
-// 5. Throughout, every 50 ms: is the process over its time (`admissionTimeLimit`, then
+// 5. Throughout, every 2 to 50 ms: is the process over its time (`admissionTimeLimit`, then
 //    `chunkTimeLimit`) or its memory (`renderMemoryBytes`), has the client gone? Then it is
 //    killed, and its slot is free the moment it is reaped.
 // 6. The chunk is streamed from the job folder, which is removed after.
 
 extension Worker {
-    /// How often a render process is looked at: its exit, its memory, its client.
-    static let pollInterval = Duration.milliseconds(50)
+    /// How often a render process is looked at (its lines, exit, memory, client): every 2 ms
+    /// at first, then half as often again each time up to every 50 ms, from the start and
+    /// from its admission. A small chunk takes tens of milliseconds and should not wait
+    /// longer to be noticed; a long one is looked at 20 times a second.
+    static func pollInterval(_ tick: Int) -> Duration {
+        .microseconds(Int64(min(50_000, 2_000 * pow(1.5, Double(min(tick, 16))))))
+    }
 
     func render(_ request: Request, channel: any Channel) async -> Response {
         let limit = configuration.maxRequestBytes
@@ -132,7 +137,16 @@ extension Worker {
         var phaseStart = clock.now
         var slot: SlotLease?
         var stop: Stop?
+        var done = false
+        var tick = 0
         while process.exitStatus() == nil {
+            let lines = process.lines()
+            // It said done only after the byte that let it render: never in the same lines
+            // as "admitted", which are read before that byte is sent.
+            if stop == nil, lines.contains(WorkerRenderChild.doneLine) {
+                done = true
+                break
+            }
             if stop == nil {
                 let limit = slot == nil ? configuration.admissionTimeLimit : configuration.chunkTimeLimit
                 if ledger.clientGone(channel) {
@@ -143,11 +157,12 @@ extension Worker {
                     stop = .overTime(admitting: slot == nil)
                 } else if let resident = process.residentBytes(), resident > configuration.renderMemoryBytes {
                     stop = .overMemory(resident)
-                } else if slot == nil, process.lines().contains(WorkerRenderChild.admittedLine) {
+                } else if slot == nil, lines.contains(WorkerRenderChild.admittedLine) {
                     admission.release()
                     if let taken = SlotLease(renders) {
                         slot = taken
                         phaseStart = clock.now
+                        tick = 0
                         log("render \(range): started")
                         if configuration.fault != .hang { process.proceed() }
                     } else {
@@ -156,11 +171,22 @@ extension Worker {
                 }
                 if stop != nil { process.kill() }
             }
-            await Self.pause(Self.pollInterval)
+            await Self.pause(Self.pollInterval(tick))
+            tick += 1
         }
-        // Reaped: its slot is free now, before the answer is sent.
+        // Reaped, or done and waiting for its next job: its slot is free now, before the
+        // answer is sent.
         slot?.release()
         admission.release()
+        if done {
+            guard let meta = job.result()?.meta else {
+                process.kill()
+                return Self.failure(.internalServerError, ReelError(.dispatchFailed, "the render process of frames \(range) said done without a result"))
+            }
+            giveBack(process)
+            log(String(format: "render %@: done in %.2f s", range, meta.seconds))
+            return job.answer(meta)
+        }
         let exit = process.exitStatus() ?? .signal(0)
 
         switch stop {
@@ -190,10 +216,6 @@ extension Worker {
 
         let result = job.result()
         switch exit {
-        case .status(0):
-            guard let meta = result?.meta else { break }
-            log(String(format: "render %@: done in %.2f s", range, meta.seconds))
-            return job.answer(meta)
         case .status(WorkerRenderChild.refusedStatus):
             guard let status = result?.status, let error = result?.error else { break }
             return Self.failure(HTTPResponse.Status(code: status), ReelError(.init(error.code), error.error, detail: error.detail))
@@ -202,12 +224,12 @@ extension Worker {
                 log("render \(range): failed: \(error.error)")
                 if error.code == ReelError.Code.glContextLost.rawValue, !contextLossSeen.exchange(true, ordering: .relaxed) {
                     log("the GL context was lost; it is replaced for the next render (a new render process)")
-                    // The spare was started with the fault; its successor is not.
-                    spare.withLock { spare in
-                        defer { spare = nil }
-                        return spare
-                    }?.kill()
-                    refillSpare()
+                    // The idle processes were started with the fault; their successors are not.
+                    for stale in idle.withLock({ idle in
+                        defer { idle.removeAll() }
+                        return idle
+                    }) { retire(stale) }
+                    refillIdle()
                 }
                 return Self.failure(.internalServerError, ReelError(.init(error.code), error.error, detail: error.detail))
             }
@@ -221,32 +243,64 @@ extension Worker {
         return Self.failure(.internalServerError, ReelError(.dispatchFailed, "the render process of frames \(range) \(how) without a result"))
     }
 
-    /// The spare render process (a new one when there is none, or it died), and a new spare
-    /// started behind it.
+    /// The idle render process used last (the warmest), else a new one; a new idle one is
+    /// started behind it when none is left.
     private func takeRenderProcess() async throws -> RenderProcess {
-        let taken = spare.withLock { spare in
-            defer { spare = nil }
-            return spare
+        let taken: RenderProcess? = idle.withLock { idle in
+            while let last = idle.popLast() {
+                if last.exitStatus() == nil { return last }
+            }
+            return nil
         }
-        refillSpare()
-        if let taken, taken.exitStatus() == nil { return taken }
+        refillIdle()
+        if let taken { return taken }
         return try await pool.run { [self] in try spawnRenderProcess() }
     }
 
-    /// Starts a spare render process on the blocking threads, unless there is one.
-    func refillSpare() {
+    /// Starts an idle render process on the blocking threads when there is none.
+    func refillIdle() {
+        guard idle.withLock({ $0.isEmpty }), !refilling.exchange(true, ordering: .relaxed) else { return }
         Task { [self] in
-            guard spare.withLock({ $0 == nil }), let process = try? await pool.run({ [self] in try spawnRenderProcess() }) else { return }
-            let extra: RenderProcess? = spare.withLock { spare in
-                if spare == nil {
-                    spare = process
-                    return nil
-                }
-                return process
-            }
-            extra?.kill()  // another refill won the race; its process is reaped as it goes
+            defer { refilling.store(false, ordering: .relaxed) }
+            guard let process = try? await pool.run({ [self] in try spawnRenderProcess() }) else { return }
+            keepIdle(process)
         }
     }
+
+    /// Keeps a process that rendered for the next job, unless it rendered its share or grew
+    /// past half its memory budget (a fresh one starts instead).
+    private func giveBack(_ process: RenderProcess) {
+        let served = process.served.add(1, ordering: .relaxed).newValue
+        guard served < Self.chunksPerProcess, (process.residentBytes() ?? .max) < configuration.renderMemoryBytes / 2 else {
+            retire(process)
+            refillIdle()
+            return
+        }
+        keepIdle(process)
+    }
+
+    /// Puts `process` on top of the idle ones, and ends the least recently used beyond
+    /// `maxRenders + 1`: enough for every slot and one request being admitted.
+    private func keepIdle(_ process: RenderProcess) {
+        let surplus: [RenderProcess] = idle.withLock { idle in
+            idle.append(process)
+            let extra = max(0, idle.count - (configuration.maxRenders + 1))
+            defer { idle.removeFirst(extra) }
+            return Array(idle.prefix(extra))
+        }
+        for process in surplus { retire(process) }
+    }
+
+    /// Kills `process` and lets it be reaped on the blocking threads: a killed process can
+    /// take tens of milliseconds to go, which the cooperative pool must not wait for.
+    private func retire(_ process: RenderProcess) {
+        process.kill()
+        Task { [pool] in try? await pool.run { withExtendedLifetime(process) {} } }
+    }
+
+    /// Chunks one render process renders before a fresh one takes over: a process keeps its
+    /// compiled programs warm, and whatever else a long life would gather.
+    static let chunksPerProcess = 64
 
     private func spawnRenderProcess() throws -> RenderProcess {
         let limits = configuration.admission
