@@ -79,7 +79,7 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("admission-time-limit"), help: ArgumentHelp("Stop a render process that takes longer than this many seconds to decode and check its scene (422). The default is 60.", valueName: "seconds"))
     var admissionTimeLimit = 60.0
 
-    @Option(name: .customLong("render-memory"), help: ArgumentHelp("Stop a render process whose resident memory goes over this many MB (422, E-WORKER-LIMIT); checked 20 times a second. The default is 4096.", valueName: "MB"))
+    @Option(name: .customLong("render-memory"), help: ArgumentHelp("Stop a render process whose resident memory goes over this many MB (422, E-WORKER-LIMIT); checked at least 20 times a second. The default is 4096.", valueName: "MB"))
     var renderMemory = 4096
 
     @Flag(name: .customLong("exit-with-parent"), help: .hidden)
