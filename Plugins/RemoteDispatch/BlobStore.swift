@@ -78,6 +78,36 @@ public final class BlobStore: Sendable {
         evict()
     }
 
+    /// Takes the file at `file` (in this store's folder, already checked to hash to `digest`)
+    /// as the blob `digest`, renaming it into place; removes it when the store has the blob.
+    /// - Throws: `E-WORKER-REQUEST` for a bad name or a blob larger than the whole store,
+    ///   `E-IO-WRITE` when the rename fails (the file is removed).
+    public func adopt(_ digest: String, file: String, size: Int64) throws {
+        guard SHA256Hasher.isDigest(digest) else {
+            unlink(file)
+            throw ReelError(.workerRequest, "'\(digest)' is not a blob name; blobs are named by 64 lower-case hex digits of their SHA-256")
+        }
+        guard size <= maxBytes else {
+            unlink(file)
+            throw ReelError(.workerRequest, "a \(size)-byte blob does not fit in this worker's \(maxBytes)-byte blob cache")
+        }
+        if has(digest) {
+            unlink(file)
+            return
+        }
+        guard rename(file, path(of: digest)) == 0 else {
+            let code = errno
+            unlink(file)
+            throw ReelError(.fileUnwritable, "cannot store blob \(digest.prefix(12))…: \(String(cString: strerror(code)))", nativeCode: Int(code), context: "rename")
+        }
+        state.withLock { s in
+            s.clock += 1
+            if s.entries[digest] == nil { s.total += size }
+            s.entries[digest] = Entry(size: size, used: s.clock)
+        }
+        evict()
+    }
+
     /// Keeps `digests` from eviction until `unpin`: a render is reading them.
     /// - Returns: false (and pins nothing) when one of them is not here.
     public func pin(_ digests: [String]) -> Bool {

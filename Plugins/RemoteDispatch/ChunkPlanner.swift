@@ -76,6 +76,24 @@ public struct ChunkPlanner: Sendable {
         return chunks
     }
 
+    /// `chunks` with each one longer than `limit` frames cut into pieces of at most `limit`,
+    /// as even as they can be (longer first): for workers that refuse longer chunks.
+    public static func split(_ chunks: [ClosedRange<Int>], atMost limit: Int) -> [ClosedRange<Int>] {
+        let limit = max(1, limit)
+        return chunks.flatMap { chunk -> [ClosedRange<Int>] in
+            guard chunk.count > limit else { return [chunk] }
+            let count = (chunk.count + limit - 1) / limit
+            var pieces: [ClosedRange<Int>] = []
+            var next = chunk.lowerBound
+            for i in 0..<count {
+                let size = chunk.count / count + (i < chunk.count % count ? 1 : 0)
+                pieces.append(next...(next + size - 1))
+                next += size
+            }
+            return pieces
+        }
+    }
+
     /// Chunks of `size` frames (the last may be shorter): `--chunk-frames`.
     public static func fixed(_ frames: ClosedRange<Int>, size: Int) -> [ClosedRange<Int>] {
         stride(from: frames.lowerBound, through: frames.upperBound, by: max(1, size)).map { $0...min($0 + max(1, size) - 1, frames.upperBound) }

@@ -221,7 +221,7 @@ public final class Coordinator: Sendable {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         try checkOutput()
         var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, endpoints.map(\.slots).reduce(0, +)))
+        configuration.connectionPool = .init(idleTimeout: .seconds(5), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, endpoints.map(\.slots).reduce(0, +)))
         configuration.redirectConfiguration = .disallow
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
@@ -283,7 +283,17 @@ public final class Coordinator: Sendable {
                             detail: (lines + ["pass --allow-mixed-renderers to use them all anyway, or dispatch to one kind"]).joined(separator: "\n"))
         }
 
-        let plan = try self.plan(slots: endpoints.map(\.slots).reduce(0, +))
+        var plan = try self.plan(slots: endpoints.map(\.slots).reduce(0, +))
+        // Workers refuse a chunk over their frame or pixel limits: cut the chunks to fit the
+        // strictest of them.
+        let pixels = Double(job.scene.canvas.width) * Double(job.scene.canvas.height) * job.chunkOutput.scale * job.chunkOutput.scale
+        if let cap = live.map({ Self.framesPerChunk($0.1, pixelsPerFrame: pixels) }).min() {
+            let cut = ChunkPlanner.split(plan.chunks, atMost: cap)
+            if cut != plan.chunks {
+                plan.chunks = cut
+                plan.reused = false
+            }
+        }
         cache.savePlan(planKey, plan.chunks)
         let chunks = plan.chunks
         var keys = self.textKeys(for: chunks)
@@ -415,6 +425,13 @@ public final class Coordinator: Sendable {
         let bytes = files.reduce(Int64(0)) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0) }
         return DispatchSummary(frames: job.frames.count, chunks: chunks.count, chunksCached: cached, attempts: attempts, copies: copies,
                                seconds: elapsed(), files: files, bytes: bytes, manifest: manifest)
+    }
+
+    /// The most frames of `pixelsPerFrame` each a worker takes in one request (its health's
+    /// `maxFrames`, and `maxPixelFrames` at `minFramePixels` a frame at least).
+    static func framesPerChunk(_ health: WorkerHealth, pixelsPerFrame: Double) -> Int {
+        let byPixels = Double(health.maxPixelFrames) / max(pixelsPerFrame, Double(health.minFramePixels), 1)
+        return max(1, min(health.maxFrames, Int(min(byPixels, Double(Int.max / 2)))))
     }
 
     static func reason(_ error: any Error) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Reel
@@ -8,7 +9,8 @@ import ReelGL
 import ReelMedia
 import Synchronization
 
-/// How `reel worker` serves.
+/// How `reel worker` serves, and the limits that keep hostile or mistaken requests from
+/// exhausting it. `reel worker --help` explains each limit with its default.
 public struct WorkerConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port; the worker prints the one it got.
@@ -17,20 +19,61 @@ public struct WorkerConfiguration: Sendable {
     public var token: String?
     /// Refuse to start on a software renderer.
     public var requireHardware = false
-    /// Renders at once; more get 429. Each has a GL context of its own.
+    /// Renders at once, each in a process with a GL context of its own; more get 429. The
+    /// default is 1.
     public var maxRenders = 1
-    /// Largest render request (JSON), in bytes.
+    /// Largest render request (JSON), in bytes. The default is 16 MiB.
     public var maxRequestBytes = 16 << 20
-    /// Largest blob, in bytes.
+    /// Memory for render requests being received and screened, at three times a request's
+    /// size (its bytes and their parse); a request that would go over gets 429 before its
+    /// body is read. At least three times `maxRequestBytes`. The default is 64 MiB.
+    public var requestMemoryBytes = 64 << 20
+    /// Requests whose scene is decoded and checked at once, each in a render process; more
+    /// get 429. Nil means one more than `maxRenders`, the default.
+    public var maxAdmissions: Int?
+    /// Largest blob, in bytes. The default is 1 GiB.
     public var maxBlobBytes = 1 << 30
-    /// Largest pixels × frames one request may ask for: 3 600 frames of 1080p.
-    public var maxPixelFrames = 1920 * 1080 * 3600
+    /// Blob uploads received at once (each streamed to disk through a small buffer); more
+    /// get 429. The default is 4.
+    public var maxUploads = 4
+    /// Frames and pixels one request may ask for.
+    public var admission = AdmissionLimits()
+    /// Connections open at once; when one more opens, the longest idle one is closed. The
+    /// worker lowers it to half its descriptor limit. The default is 512.
+    public var maxConnections = 512
+    /// Seconds a connection may take to send a complete request head after it opens or after
+    /// its previous answer: idle keep-alive connections close after this long too. The
+    /// default is 10.
+    public var headerTimeout = 10.0
+    /// Slowest request body accepted, in bytes a second, measured over each `headerTimeout`
+    /// window. The default is 16 KiB/s.
+    public var minBodyBytesPerSecond = 16 << 10
+    /// Seconds a render may run once it has its slot; it is stopped (422) after. The default
+    /// is 900.
+    public var chunkTimeLimit = 900.0
+    /// Seconds a render process may take to decode and check its scene. The default is 60.
+    public var admissionTimeLimit = 60.0
+    /// Resident memory a render process may use, in bytes; it is stopped (422) above it. The
+    /// default is 4 GiB.
+    public var renderMemoryBytes = 4 << 30
     public var blobFolder: String
     public var blobCacheBytes: Int64 = 4 << 30
     /// Where chunks are rendered before they are sent.
     public var workFolder: String
+    /// The program run for each render as `<executable> worker-render …`: ReelCLI's `reel`
+    /// answers it. The default is this process's own executable.
+    public var executable = "/proc/self/exe"
     /// Test only: misbehave on purpose (`REEL_WORKER_FAULT`), to check the coordinator.
     public var fault: WorkerFault?
+
+    /// `maxAdmissions`, or its default.
+    public var admissionSlots: Int { maxAdmissions ?? maxRenders + 1 }
+
+    /// Most pixels × frames one request may ask for (`admission.maxPixelFrames`).
+    public var maxPixelFrames: Int {
+        get { admission.maxPixelFrames }
+        set { admission.maxPixelFrames = newValue }
+    }
 
     public init(blobFolder: String, workFolder: String) {
         (self.blobFolder, self.workFolder) = (blobFolder, workFolder)
@@ -41,20 +84,47 @@ public struct WorkerConfiguration: Sendable {
 public enum WorkerFault: String, Sendable {
     /// Flip a byte of every chunk after its digest is computed.
     case corrupt
-    /// Never answer a render request.
+    /// Never start a render that was admitted: it holds its slot until its client leaves or
+    /// `chunkTimeLimit` passes.
     case hang
 }
 
 /// `reel worker`: renders chunks for coordinators over HTTP.
+///
+/// The worker itself holds no GL context and renders nothing: each render request is decoded,
+/// checked and rendered by a `reel worker-render` process (`WorkerRenderChild`), which the
+/// worker kills when it outlives its time, outgrows its memory or its client leaves. What
+/// the worker does in-process is cheap and bounded: connections, uploads streamed to disk,
+/// a first screening of requests on a few threads of its own.
 public final class Worker: Sendable {
     public let configuration: WorkerConfiguration
     public let plugins: PluginRegistry
+    /// The GL vendor and renderer its render processes get, probed once at start.
     public let info: GLInfo
     let blobs: BlobStore
-    private let contexts: Mutex<[HeadlessGL]>
-    private let busy = Atomic<Int>(0)
+    let ledger: ConnectionLedger
+    /// Parsing and screening requests, writing job files, spawning: never on the cooperative pool.
+    let pool = BlockingPool(threads: 2, label: "reel.worker.blocking")
+    /// Hashing and writing uploads, fsync: apart from `pool`, so that an upload never waits
+    /// behind the parse of a large request (its connection would time out meanwhile).
+    let uploadPool: BlockingPool
+    let renders: Slots
+    let admissions: Slots
+    let uploads: Slots
+    let requestBytes: Slots
+    /// The soft descriptor limit after raising it to the hard one.
+    public let descriptorLimit: Int
+    private let encoders: [String]
+    /// Render processes waiting for a job, their GL context open: started ahead, or done with
+    /// a chunk. The last is the one used most recently.
+    let idle = Mutex<[RenderProcess]>([])
+    let refilling = Atomic<Bool>(false)
+    /// Whether a render process reported its context lost: `REEL_GL_FAULT=lose-context@N`
+    /// then goes to no more of them, so it fires once a worker, as it did once a process.
+    let contextLossSeen = Atomic<Bool>(false)
 
-    /// Opens a GL context (kept for the first render) and the blob store.
+    /// Probes GL once, in a render process of its own (this process opens no display), raises
+    /// the descriptor limit, opens the blob store.
     /// - Throws: `E-DISPATCH-WORKER` for a software renderer under `requireHardware` or a
     ///   public address without a token; GL and I/O errors.
     public init(configuration: WorkerConfiguration, plugins: PluginRegistry) throws {
@@ -62,18 +132,79 @@ public final class Worker: Sendable {
             throw ReelError(.workerUnavailable, "refusing to listen on \(configuration.host) without a token",
                             detail: "set REEL_WORKER_TOKEN (or --token-file) to serve other machines; without a token a worker listens on loopback only")
         }
-        let gl = try HeadlessGL.open(label: "reel.worker")
-        if configuration.requireHardware, gl.info.isSoftware {
-            gl.close()
-            throw ReelError(.workerUnavailable, "the renderer is \(gl.info.renderer), a software one, and --require-hardware was given",
+        let info = try Self.probe(executable: configuration.executable)
+        if configuration.requireHardware, info.isSoftware {
+            throw ReelError(.workerUnavailable, "the renderer is \(info.renderer), a software one, and --require-hardware was given",
                             detail: "the GPU is not visible to EGL here; in a container set NVIDIA_DRIVER_CAPABILITIES=all (graphics) and check `reel doctor`")
         }
+        var configuration = configuration
+        descriptorLimit = Self.raiseDescriptorLimit()
+        // Half the descriptors for connections: renders (pipes), uploads, blobs and the
+        // runtime itself always have the other half. Reaching the limit is not survivable:
+        // libdispatch aborts when it cannot open /proc/self/task/<tid>/stat.
+        configuration.maxConnections = max(8, min(configuration.maxConnections, descriptorLimit / 2))
         self.configuration = configuration
         self.plugins = plugins
-        self.info = gl.info
-        contexts = Mutex([gl])
+        self.info = info
+        encoders = DoctorReport.knownEncoders()
         blobs = try BlobStore(folder: configuration.blobFolder, maxBytes: configuration.blobCacheBytes)
+        ledger = ConnectionLedger(limits: .init(maxConnections: configuration.maxConnections, bodyWindow: configuration.headerTimeout,
+                                                minBodyBytesPerSecond: configuration.minBodyBytesPerSecond,
+                                                sendTimeout: max(30, 3 * configuration.headerTimeout)))
+        renders = Slots(configuration.maxRenders)
+        admissions = Slots(configuration.admissionSlots)
+        uploads = Slots(configuration.maxUploads)
+        uploadPool = BlockingPool(threads: min(configuration.maxUploads, 4), label: "reel.worker.uploads")
+        requestBytes = Slots(configuration.requestMemoryBytes)
         try? FileManager.default.createDirectory(atPath: configuration.workFolder, withIntermediateDirectories: true)
+        // Job folders a killed worker left behind.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: configuration.workFolder)) ?? [] where name.hasPrefix(".job-") {
+            try? FileManager.default.removeItem(atPath: configuration.workFolder + "/" + name)
+        }
+    }
+
+    deinit {
+        pool.stop()
+        uploadPool.stop()
+    }
+
+    /// The GL info of a context opened by `<executable> worker-render --probe`, so this
+    /// process never initialises a display of its own.
+    /// - Throws: the probe's error (`E-GL-NO-CONTEXT`…), `E-DISPATCH-WORKER` when it cannot run.
+    static func probe(executable: String) throws -> GLInfo {
+        let process = try RenderProcess(executable: executable, arguments: ["worker-render", "--probe"],
+                                        environment: ProcessInfo.processInfo.environment.filter { $0.key != "REEL_WORKER_TOKEN" })
+        var output: [String] = []
+        let deadline = ContinuousClock.now + .seconds(120)
+        while process.exitStatus() == nil {
+            output += process.lines()
+            if ContinuousClock.now > deadline {
+                process.kill()
+                while process.exitStatus() == nil { usleep(10_000) }
+                throw ReelError(.workerUnavailable, "opening a GL context took longer than 120 s", detail: "check `reel doctor`")
+            }
+            usleep(10_000)
+        }
+        output += process.lines()
+        guard let line = output.last, let answer = try? JSONDecoder().decode(WorkerRenderChild.ProbeAnswer.self, from: Data(line.utf8)) else {
+            throw ReelError(.workerUnavailable, "the worker cannot run its render process '\(executable) worker-render' (\(process.exitStatus().map { "\($0)" } ?? "?"))",
+                            detail: "a program embedding the worker must answer `worker-render` as ReelCLI does")
+        }
+        if let info = answer.info { return info }
+        let error = answer.error ?? WorkerErrorBody(error: "no GL context", code: ReelError.Code.workerUnavailable.rawValue, detail: nil)
+        throw ReelError(.init(error.code), error.error, detail: error.detail)
+    }
+
+    /// Raises the soft RLIMIT_NOFILE to the hard one and returns it.
+    static func raiseDescriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return Int(clamping: limit.rlim_cur)
     }
 
     /// True for `localhost`, `::1` and IPv4 literals in 127.0.0.0/8. A name that merely
@@ -86,16 +217,20 @@ public final class Worker: Sendable {
     }
 
     public var health: WorkerHealth {
-        WorkerHealth(protocolVersion: workerProtocolVersion, version: ReelVersion.string,
-                     plugins: plugins.plugins.map { "\($0.name)@\($0.version)" }.sorted(),
-                     vendor: info.vendor, renderer: info.renderer, hardware: !info.isSoftware,
-                     encoders: DoctorReport.knownEncoders(), maxRenders: configuration.maxRenders,
-                     busy: busy.load(ordering: .relaxed), maxPixelFrames: configuration.maxPixelFrames)
+        let c = configuration
+        return WorkerHealth(protocolVersion: workerProtocolVersion, version: ReelVersion.string,
+                            plugins: plugins.plugins.map { "\($0.name)@\($0.version)" }.sorted(),
+                            vendor: info.vendor, renderer: info.renderer, hardware: !info.isSoftware,
+                            encoders: encoders, maxRenders: c.maxRenders, busy: renders.inUse, maxPixelFrames: c.admission.maxPixelFrames,
+                            maxFrames: c.admission.maxFrames, minFramePixels: c.admission.minFramePixels, maxRequestBytes: c.maxRequestBytes,
+                            maxBlobBytes: c.maxBlobBytes, maxUploads: c.maxUploads, chunkTimeLimit: c.chunkTimeLimit,
+                            renderMemoryBytes: c.renderMemoryBytes)
     }
 
     /// Serves until SIGTERM or SIGINT; `listening` gets the bound port once it is up.
     public func run(listening: @escaping @Sendable (Int) -> Void) async throws {
-        let router = Router()
+        refillIdle()
+        let router = Router(context: WorkerRequestContext.self)
         router.add(middleware: BearerAuth(token: configuration.token))
         router.get("/v1/health") { _, _ in try Self.json(self.health) }
         router.head("/v1/blobs/:digest") { _, context in
@@ -103,175 +238,30 @@ public final class Worker: Sendable {
             return Response(status: self.blobs.has(digest) ? .ok : .notFound)
         }
         router.put("/v1/blobs/:digest") { request, context in
-            let digest = context.parameters.get("digest") ?? ""
-            var request = request
-            let body: ByteBuffer
-            do {
-                body = try await request.collectBody(upTo: self.configuration.maxBlobBytes)
-            } catch {
-                return Self.failure(.contentTooLarge, ReelError(.workerRequest, "the blob is larger than this worker's limit of \(self.configuration.maxBlobBytes) bytes"))
-            }
-            do {
-                try self.blobs.put(digest, bytes: Array(body.readableBytesView))
-                return Response(status: .created)
-            } catch let error as ReelError {
-                return Self.failure(error.code == .workerRequest ? .badRequest : .internalServerError, error)
-            }
+            await self.receiveBlob(request, digest: context.parameters.get("digest") ?? "")
         }
-        router.post("/v1/render") { request, _ in
-            var request = request
-            let body: ByteBuffer
-            do {
-                body = try await request.collectBody(upTo: self.configuration.maxRequestBytes)
-            } catch {
-                return Self.failure(.contentTooLarge, ReelError(.workerRequest, "the request is larger than this worker's limit of \(self.configuration.maxRequestBytes) bytes"))
-            }
-            return await self.render(Array(body.readableBytesView))
+        router.post("/v1/render") { request, context in
+            await self.render(request, channel: context.channel)
         }
         var logger = Logger(label: "reel.worker")
         logger.logLevel = .warning
-        let app = Application(router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "reel-worker"),
+        let ledger = self.ledger
+        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [WorkerConnectionHandler(ledger: ledger)],
+                                              idleTimeout: TimeAmount(seconds: configuration.headerTimeout))
+        let app = Application(router: router, server: .http1(configuration: http),
+                              configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "reel-worker",
+                                                   backlog: Self.backlog, availableConnectionsDelegate: ConnectionCap(ledger: ledger)),
                               onServerRunning: { channel in listening(channel.localAddress?.port ?? 0) }, logger: logger)
         try await app.runService()
     }
 
-    // MARK: - Render
+    /// Connections the kernel queues before the worker accepts them (it clamps this to
+    /// net.core.somaxconn). A full queue drops new connections' handshakes, which their
+    /// clients retry only a second later: a burst of hundreds of connections must not make a
+    /// health request wait that second. Queued connections hold no descriptor of the worker's.
+    static let backlog = 4096
 
-    private func render(_ body: [UInt8]) async -> Response {
-        let admitted: AdmittedRender
-        do {
-            admitted = try Self.admit(body, plugins: plugins, maxPixelFrames: configuration.maxPixelFrames) { digest in
-                self.blobs.has(digest) ? self.blobs.path(of: digest) : nil
-            }
-        } catch {
-            return Self.failure(error.status, error.error)
-        }
-        let (request, scene, frames) = (admitted.request, admitted.scene, admitted.frames)
-        let digests = Array(Set(request.scene.files.values))
-        guard busy.add(1, ordering: .relaxed).newValue <= configuration.maxRenders else {
-            busy.subtract(1, ordering: .relaxed)
-            var response = Self.failure(.tooManyRequests, ReelError(.workerBusy, "this worker is rendering \(configuration.maxRenders) chunk(s) already"))
-            response.headers[.retryAfter] = "1"
-            return response
-        }
-        defer { busy.subtract(1, ordering: .relaxed) }
-        guard blobs.pin(digests) else {
-            return Self.failure(.badRequest, ReelError(.blobMissing, "a file of the scene was evicted before the render began; upload it again"))
-        }
-        defer { blobs.unpin(digests) }
-        log("render \(frames.lowerBound)-\(frames.upperBound): started")
-        if configuration.fault == .hang {
-            try? await Task.sleep(for: .seconds(24 * 3600))
-        }
-        do {
-            let chunk = try await renderOnThread(scene: scene, frames: frames, output: request.output)
-            var payload = chunk.payload
-            let meta = ChunkMeta(first: frames.lowerBound, last: frames.upperBound, digest: SHA256Hasher.hex(payload),
-                                 frameChecksums: chunk.frameChecksums, vendor: info.vendor, renderer: info.renderer,
-                                 hardware: !info.isSoftware, seconds: chunk.seconds)
-            if configuration.fault == .corrupt, !payload.isEmpty { payload[payload.count / 2] ^= 0x5A }
-            let envelope = try ChunkEnvelope.encode(meta, payload: payload)
-            log(String(format: "render %d-%d: done in %.2f s (%d bytes)", frames.lowerBound, frames.upperBound, chunk.seconds, payload.count))
-            var headers = HTTPFields()
-            headers[.contentType] = "application/vnd.reel.chunk"
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: envelope)))
-        } catch let error as ReportableError {
-            log("render \(frames.lowerBound)-\(frames.upperBound): failed: \(error.reportSummary)")
-            return Self.failure(.internalServerError, ReelError(reporting: error))
-        } catch {
-            return Self.failure(.internalServerError, ReelError(.dispatchFailed, "\(error)"))
-        }
-    }
-
-    /// A render request that passed every check `admit` makes.
-    package struct AdmittedRender: Sendable {
-        package var request: RenderRequest
-        /// The request's scene, decoded with its files and adjusted.
-        package var scene: Scene
-        package var frames: ClosedRange<Int>
-    }
-
-    /// Why `admit` refused a request: the status and error the worker answers with.
-    package struct Refusal: Error {
-        package var status: HTTPResponse.Status
-        package var error: ReelError
-    }
-
-    /// Everything the worker checks of a render request before it takes a render slot: strict
-    /// JSON, the protocol version, the scene and its files, the frame range, the scale, the
-    /// output settings and encoder options, and `maxPixelFrames`. Reads no file but the blobs
-    /// `blob` names (a digest's local path, nil when it is not here), so it runs without a
-    /// worker: the fuzzer calls it.
-    /// - Throws: `Refusal`, all with status 400.
-    package static func admit(_ body: [UInt8], plugins: PluginRegistry, maxPixelFrames: Int,
-                              blob: (String) -> String?) throws(Refusal) -> AdmittedRender {
-        let request: RenderRequest
-        do {
-            request = try StrictJSON.decode(RenderRequest.self, from: body)
-        } catch let error as ReelError {
-            throw Refusal(status: .badRequest, error: error)
-        } catch {
-            throw Refusal(status: .badRequest, error: ReelError(.workerRequest, "the request is not a render request: \(error)"))
-        }
-        guard request.protocolVersion == workerProtocolVersion else {
-            throw Refusal(status: .badRequest, error: ReelError(.workerRequest, "protocol version \(request.protocolVersion); this worker speaks \(workerProtocolVersion)",
-                                                                detail: "use the same Reel version on the coordinator and the workers"))
-        }
-        let scene: Scene
-        do {
-            scene = try request.scene.decode(plugins: plugins, blob: blob)
-        } catch let error as ReportableError {
-            throw Refusal(status: .badRequest, error: ReelError(reporting: error))
-        } catch {
-            throw Refusal(status: .badRequest, error: ReelError(.workerRequest, "\(error)"))
-        }
-        guard let frames = request.frames, frames.upperBound < scene.canvas.frameCount else {
-            throw Refusal(status: .badRequest, error: ReelError(.workerRequest, "frames \(request.first)-\(request.last) are not in the scene, which has frames 0-\(scene.canvas.frameCount - 1)"))
-        }
-        let scale = request.output.scale
-        guard scale > 0, scale <= 8 else {
-            throw Refusal(status: .badRequest, error: ReelError(.workerRequest, "scale \(scale) is out of range (more than 0, at most 8)"))
-        }
-        do {
-            try request.output.check()
-        } catch let error as ReelError {
-            throw Refusal(status: .badRequest, error: error)
-        } catch {
-            throw Refusal(status: .badRequest, error: ReelError(.workerRequest, "\(error)"))
-        }
-        let pixels = Double(scene.canvas.width) * Double(scene.canvas.height) * scale * scale
-        guard pixels * Double(frames.count) <= Double(maxPixelFrames) else {
-            throw Refusal(status: .badRequest, error: ReelError(.workerLimit, "frames \(frames.lowerBound)-\(frames.upperBound) at \(Int(pixels)) pixels each exceed this worker's limit of \(maxPixelFrames) pixels × frames per request",
-                                                                detail: "send smaller chunks (--chunk-frames)"))
-        }
-        return AdmittedRender(request: request, scene: scene, frames: frames)
-    }
-
-    private func renderOnThread(scene: Scene, frames: ClosedRange<Int>, output: ChunkOutput) async throws -> RenderedChunk {
-        let gl = try contexts.withLock { $0.popLast() } ?? HeadlessGL.open(label: "reel.worker")
-        let plugins = self.plugins, work = configuration.workFolder
-        do {
-            let chunk = try await withCheckedThrowingContinuation { continuation in
-                Thread {
-                    continuation.resume(with: Result {
-                        try ChunkRender.render(scene: scene, plugins: plugins, frames: frames, output: output, gl: gl, workFolder: work)
-                    })
-                }.start()
-            }
-            contexts.withLock { $0.append(gl) }
-            return chunk
-        } catch let error as ReelError where error.code == .glContextLost {
-            // A lost context stays lost: the next render gets a fresh one instead.
-            gl.close()
-            log("the GL context was lost; it is replaced for the next render")
-            throw error
-        } catch {
-            contexts.withLock { $0.append(gl) }
-            throw error
-        }
-    }
-
-    private func log(_ line: String) {
+    func log(_ line: String) {
         FileHandle.standardError.write(Data(("reel worker: " + line + "\n").utf8))
     }
 
@@ -285,19 +275,54 @@ public final class Worker: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
+    /// A JSON error answer; a 429 says when to come back.
     static func failure(_ status: HTTPResponse.Status, _ error: ReelError) -> Response {
-        let body = WorkerErrorBody(error: error.message, code: error.code.rawValue, detail: error.detail)
+        let body = WorkerErrorBody(error)
         let data = (try? JSONEncoder().encode(body)) ?? Data(#"{"error":"internal error","code":"E-DISPATCH"}"#.utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
+        if status == .tooManyRequests { headers[.retryAfter] = "1" }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// `failure`, closing the connection after it: for a body the worker stops reading.
+    static func refusal(_ status: HTTPResponse.Status, _ error: ReelError) -> Response {
+        var response = failure(status, error)
+        response.headers[.connection] = "close"
+        return response
+    }
+
+    /// Bodies of refused requests up to this size are read and dropped before the answer.
+    static let drainBytes = 32 << 20
+
+    /// Answers a request refused before its body was read. A declared body of up to
+    /// `drainBytes` is read and dropped first: a client that sends its whole body before it
+    /// reads (AsyncHTTPClient writes it in one piece) would otherwise see its upload fail
+    /// instead of the answer. A larger body, or one of unknown length, is not worth reading:
+    /// the connection closes after the answer (the rest is read for a moment, so the client
+    /// still sees it).
+    static func refuse(_ request: Request, _ status: HTTPResponse.Status, _ error: ReelError) async -> Response {
+        guard let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared <= drainBytes else {
+            return refusal(status, error)
+        }
+        var drained = 0
+        do {
+            for try await part in request.body {
+                drained += part.readableBytes
+                if drained > declared { return refusal(status, error) }
+            }
+        } catch _ {
+            return refusal(status, error)  // cut short: no one reads this answer
+        }
+        return failure(status, error)
     }
 }
 
 extension ReelError.Code {
-    /// A request over the worker's size limits.
+    /// A request over the worker's limits: at admission (400), or a render that outgrew its
+    /// time or memory (422).
     public static let workerLimit = Self("E-WORKER-LIMIT")
-    /// Every render slot of the worker is taken (429).
+    /// Every render slot (or admission, upload or request-memory slot) of the worker is taken (429).
     public static let workerBusy = Self("E-WORKER-BUSY")
     /// A request without the right bearer token (401).
     public static let workerAuth = Self("E-WORKER-AUTH")
@@ -311,8 +336,8 @@ struct BearerAuth<Context: RequestContext>: RouterMiddleware {
         guard let token else { return try await next(request, context) }
         let given = request.headers[.authorization] ?? ""
         guard given.hasPrefix("Bearer "), constantTimeEqual(Array(given.utf8.dropFirst(7)), Array(token.utf8)) else {
-            var response = Worker.failure(.unauthorized, ReelError(.workerAuth, given.isEmpty ? "this worker needs a bearer token" : "the bearer token is wrong",
-                                                                   detail: "set REEL_WORKER_TOKEN to the worker's token"))
+            var response = await Worker.refuse(request, .unauthorized, ReelError(.workerAuth, given.isEmpty ? "this worker needs a bearer token" : "the bearer token is wrong",
+                                                                                 detail: "set REEL_WORKER_TOKEN to the worker's token"))
             response.headers[.wwwAuthenticate] = "Bearer"
             return response
         }

@@ -115,28 +115,33 @@ public struct WorkerClient: Sendable {
         } catch {
             throw WorkerCallError.failed("cannot reach it: \(Self.describe(error))")
         }
+        // By status first: a worker refusing a large body answers before reading it and closes
+        // the connection, and the body of such an answer may be cut off with the upload.
+        switch response.status.code {
+        case 429:
+            throw WorkerCallError.busy
+        case 401, 403:
+            throw WorkerCallError.unusable("it refused our token (\(response.status.code)); set REEL_WORKER_TOKEN to the worker's token")
+        default:
+            break
+        }
         let body: ByteBuffer
         do {
             body = try await response.body.collect(upTo: max(limit, 1 << 16))
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw WorkerCallError.failed("the answer was cut off: \(Self.describe(error))")
+            let status = (200...299).contains(response.status.code) ? "" : "\(response.status.code) "
+            throw WorkerCallError.failed(status + "the answer was cut off: \(Self.describe(error))")
         }
         let bytes = Array(body.readableBytesView)
-        switch response.status.code {
-        case 200...299:
-            return bytes
-        case 429:
-            throw WorkerCallError.busy
-        case 401, 403:
-            throw WorkerCallError.unusable("it refused our token (\(response.status.code)); set REEL_WORKER_TOKEN to the worker's token")
-        default:
+        guard (200...299).contains(response.status.code) else {
             let answer = try? JSONDecoder().decode(WorkerErrorBody.self, from: Data(bytes))
             if answer?.code == ReelError.Code.blobMissing.rawValue { throw WorkerCallError.blobMissing }
             let message = answer.map { $0.error + ($0.detail.map { " (\($0))" } ?? "") } ?? String(decoding: bytes.prefix(200), as: UTF8.self)
             throw WorkerCallError.failed("\(response.status.code) \(message)")
         }
+        return bytes
     }
 
     static func describe(_ error: any Error) -> String {

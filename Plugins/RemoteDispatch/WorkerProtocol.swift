@@ -28,6 +28,20 @@ public struct WorkerHealth: Codable, Sendable, Hashable {
     public var busy: Int
     /// Largest pixels × frames one request may ask for.
     public var maxPixelFrames: Int
+    /// Most frames one request may ask for.
+    public var maxFrames: Int
+    /// What a frame counts as, at least, towards `maxPixelFrames`.
+    public var minFramePixels: Int
+    /// Largest render request body, in bytes.
+    public var maxRequestBytes: Int
+    /// Largest blob, in bytes.
+    public var maxBlobBytes: Int
+    /// Uploads received at once; more get 429.
+    public var maxUploads: Int
+    /// Seconds a chunk may render before it is stopped (422).
+    public var chunkTimeLimit: Double
+    /// Resident bytes a render may use before it is stopped (422).
+    public var renderMemoryBytes: Int
 }
 
 /// A scene as it travels: its text, as written, and every file it reads, by hash.
@@ -208,14 +222,14 @@ public enum ChunkEnvelope {
     static let magic = Array("REELCHNK".utf8)
 
     public static func encode(_ meta: ChunkMeta, payload: [UInt8]) throws -> [UInt8] {
+        try header(meta) + payload
+    }
+
+    /// Everything before the payload: the magic, the length and the meta JSON.
+    public static func header(_ meta: ChunkMeta) throws -> [UInt8] {
         let json = try JSONEncoder().encode(meta)
-        var out = magic
-        out.reserveCapacity(magic.count + 4 + json.count + payload.count)
         let length = UInt32(json.count)
-        out += [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
-        out += json
-        out += payload
-        return out
+        return magic + [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)] + json
     }
 
     /// Splits a body and checks the payload against the digest the meta states.

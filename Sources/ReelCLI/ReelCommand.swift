@@ -80,6 +80,6 @@ struct ReelCommand: ParsableCommand {
         """,
         version: ReelVersion.string,
         subcommands: [RenderCommand.self, StillCommand.self, ValidateCommand.self, InfoCommand.self, SchemaCommand.self, PluginsCommand.self, PluginCommand.self,
-                      DoctorCommand.self, WorkerCommand.self, ModalCommand.self]
+                      DoctorCommand.self, WorkerCommand.self, WorkerRenderCommand.self, ModalCommand.self]
     )
 }

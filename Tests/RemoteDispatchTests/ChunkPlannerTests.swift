@@ -90,4 +90,11 @@ struct ChunkPlannerTests {
     @Test func fixedChunksHaveTheGivenSizeAndAShorterLast() {
         #expect(ChunkPlanner.fixed(0...24, size: 10) == [0...9, 10...19, 20...24])
     }
+
+    @Test func splitCutsOnlyChunksOverTheLimitIntoEvenPieces() {
+        #expect(ChunkPlanner.split([0...7, 8...15, 16...19], atMost: 5) == [0...3, 4...7, 8...11, 12...15, 16...19])
+        #expect(ChunkPlanner.split([0...9, 10...10], atMost: 3) == [0...2, 3...5, 6...7, 8...9, 10...10])
+        #expect(ChunkPlanner.split([0...99], atMost: 100) == [0...99])
+        #expect(ChunkPlanner.split([5...6], atMost: 0) == [5...5, 6...6])
+    }
 }

@@ -108,7 +108,8 @@ final class DispatchEndToEndTests {
 
     @Test func aWorkerWhoseGLContextIsLostReplacesItAndTheJobCompletes() async throws {
         let token = WorkerProcess.makeToken()
-        // The worker's context is really released from its thread before frame 12, once.
+        // The context of the render process drawing frame 12 is really released from its
+        // thread before that frame, once a worker: later render processes do not get the fault.
         let worker = try WorkerProcess(token: token, environment: ["REEL_GL_FAULT": "lose-context@12"])
         defer { worker.stop() }
         let out = folder + "/lost.mp4"
@@ -116,6 +117,20 @@ final class DispatchEndToEndTests {
                             "--chunk-frames", "5", "--chunk-cache", cache], environment: ["REEL_WORKER_TOKEN": token])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(worker.stderr.contains("the GL context was lost; it is replaced"), "\(worker.stderr.suffix(1500))")
+        try await expectSameAsLocal(out, scene: Self.scenes + "/hello.yaml", frames: 0...19)
+    }
+
+    @Test func chunksAreCutToTheFramesAWorkerTakes() async throws {
+        let token = WorkerProcess.makeToken()
+        let worker = try WorkerProcess(token: token, arguments: ["--max-frames", "5"])
+        defer { worker.stop() }
+        let out = folder + "/capped.mp4"
+        let run = try await reel(["render", Self.scenes + "/hello.yaml", "-o", out, "--frames", "0-19", "--dispatch", worker.baseURL,
+                                  "--chunk-frames", "8", "--chunk-cache", cache], environment: ["REEL_WORKER_TOKEN": token])
+        #expect(run.status == 0, "\(run.stderr)")
+        let manifest = try readManifest(out + ".manifest.json")
+        #expect(manifest.chunks.map { $0.last - $0.first + 1 } == [4, 4, 4, 4, 4], "\(manifest.chunks)")
+        #expect(!worker.stderr.contains("E-WORKER-LIMIT"))
         try await expectSameAsLocal(out, scene: Self.scenes + "/hello.yaml", frames: 0...19)
     }
 

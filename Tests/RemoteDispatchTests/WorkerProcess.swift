@@ -15,8 +15,10 @@ import Synchronization
 final class WorkerProcess: Sendable {
     /// The package root, found from this file's path so tests run from any folder.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    /// The `reel` the workers run.
-    static let binary = packageRoot.appendingPathComponent(".build/debug/reel")
+    /// The `reel` the workers run: REEL_WORKER_BINARY when set (to run these tests against
+    /// another build, an earlier one to see a test fail before its fix), else this package's.
+    static let binary = ProcessInfo.processInfo.environment["REEL_WORKER_BINARY"].map { URL(fileURLWithPath: $0) }
+        ?? packageRoot.appendingPathComponent(".build/debug/reel")
 
     /// A worker that exited, or never said it was listening.
     struct StartFailure: Error, CustomStringConvertible {
@@ -45,9 +47,11 @@ final class WorkerProcess: Sendable {
     /// - Parameters:
     ///   - token: put in REEL_WORKER_TOKEN; nil leaves the variable out of the environment.
     ///   - environment: more variables (`REEL_WORKER_FAULT`…).
+    ///   - ulimit: arguments for the shell's `ulimit` before the worker starts (`-n 256`): the
+    ///     worker is then exec'd by `/bin/sh`, and is still the process this object holds.
     /// - Throws: `StartFailure` when it exits or does not listen within `timeout` seconds.
     init(token: String? = WorkerProcess.makeToken(), arguments: [String] = [], environment: [String: String] = [:],
-         host: String = "127.0.0.1", timeout: Double = 60) throws {
+         host: String = "127.0.0.1", ulimit: String? = nil, timeout: Double = 60) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw StartFailure(status: nil, stdout: "", stderr: "\(Self.binary.path) is missing: run `swift build --product reel` first")
         }
@@ -59,8 +63,14 @@ final class WorkerProcess: Sendable {
         env.merge(environment) { $1 }
 
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["worker", "--listen", "\(host):0", "--cache-dir", cacheFolder.path] + arguments
+        let workerArguments = ["worker", "--listen", "\(host):0", "--cache-dir", cacheFolder.path] + arguments
+        if let ulimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit \(ulimit) && exec \"$0\" \"$@\"", Self.binary.path] + workerArguments
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = workerArguments
+        }
         process.environment = env
         process.standardInput = FileHandle.nullDevice
         let output = OutputLog()
@@ -110,6 +120,39 @@ final class WorkerProcess: Sendable {
     var stderr: String { output.stderr }
 
     var isRunning: Bool { process.isRunning }
+
+    /// Its child processes now (its render processes), from /proc.
+    var children: [Int32] {
+        let tasks = "/proc/\(process.processIdentifier)/task"
+        let ids = (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []
+        return ids.flatMap { id in
+            ((try? String(contentsOfFile: "\(tasks)/\(id)/children", encoding: .utf8)) ?? "").split(separator: " ").compactMap { Int32($0) }
+        }
+    }
+
+    /// The names of its threads now, from /proc.
+    var threadNames: [String] {
+        let tasks = "/proc/\(process.processIdentifier)/task"
+        let ids = (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []
+        return ids.compactMap { try? String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    /// A line of /proc/PID/status (`VmRSS`, …) as its first number.
+    func status(_ field: String) -> Int? {
+        let text = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return nil }
+        return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// Polls `condition` until it holds or `timeout` seconds pass; returns whether it held.
+    func waitUntil(timeout: Double, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
 
     /// Waits (polling) until the worker's stderr contains `text`.
     /// - Returns: false when it did not within `timeout` seconds.
