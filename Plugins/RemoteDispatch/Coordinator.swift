@@ -235,19 +235,8 @@ public final class Coordinator: Sendable {
     }
 
     private func checkOutput() throws {
-        let first: String
-        switch job.output {
-        case let .video(path, _): first = path
-        case let .pngSequence(pattern, _): first = PNGSequence.path(pattern, frame: job.frames.lowerBound)
-        }
-        if case let .pngSequence(pattern, _) = job.output {
-            let folder = (PNGSequence.path(pattern, frame: 0) as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false) }
-        }
-        try AtomicFile.checkWritable(first)
-        if !job.overwrite, FileManager.default.fileExists(atPath: first) {
-            throw ReelError(.outputExists, "'\(first)' already exists", detail: "pass --overwrite to replace it")
-        }
+        // The same checks, folders and crash recovery as a local render.
+        _ = try RenderJob.prepareOutput(job.output, frames: job.frames, overwrite: job.overwrite)
     }
 
     private func run(http: HTTPClient, elapsed: @escaping () -> Double,
@@ -452,7 +441,9 @@ public final class Coordinator: Sendable {
             try ChunkJoiner.join(keys.map { cache.payloadPath($0) }, into: path, expectedFrames: job.frames.count)
             return [path]
         case let .pngSequence(pattern, _):
-            var written: [String] = []
+            // Staged and committed as one, as a local render's sequence is: a failure part-way
+            // leaves the previous sequence whole, a crash is finished or removed next time.
+            let staging = try SequenceStaging(pattern: pattern)
             do {
                 for (chunk, key) in zip(chunks, keys) {
                     let bytes = try ChunkRender.readAll(cache.payloadPath(key))
@@ -461,17 +452,14 @@ public final class Coordinator: Sendable {
                     guard entries.map(\.name) == expected else {
                         throw ReelError(.chunkCorrupt, "chunk \(chunk.lowerBound)-\(chunk.upperBound) does not hold exactly its frames")
                     }
-                    for (frame, entry) in zip(chunk, entries) {
-                        let path = PNGSequence.path(pattern, frame: frame)
-                        try AtomicFile.write(Data(entry.bytes), to: path)
-                        written.append(path)
-                    }
+                    for (frame, entry) in zip(chunk, entries) { try staging.stage(Data(entry.bytes), frame: frame) }
                 }
+                try staging.commit()
             } catch {
-                for file in written { unlink(file) }
+                staging.discard()
                 throw error
             }
-            return written
+            return chunks.flatMap { $0.map { PNGSequence.path(pattern, frame: $0) } }
         }
     }
 

@@ -95,6 +95,10 @@ extension Worker {
         let scene: Scene
         do {
             scene = try request.scene.decode(plugins: plugins, blob: blob)
+            // Its files (regular, self-contained, within the pixel limits) and what a few of its
+            // frames cost to draw at the size asked for: refused here, located, not mid-render.
+            try AssetPreflight.check(scene)
+            try FrameCost.checkSampleFrames(scene, plugins: plugins, scale: request.output.scale)
         } catch let error as ReportableError {
             throw Refusal(status: .badRequest, error: ReelError(reporting: error))
         } catch {

@@ -160,10 +160,17 @@ public struct RenderJob: Sendable {
         }
     }
 
-    /// Checks the output before anything is drawn, and clears up what killed renders left
-    /// there: temporaries of dead processes, and sequences they staged (finished when they
-    /// were complete, removed when not).
     private func checkOutputs() throws -> [String] {
+        try Self.prepareOutput(output, frames: frames, overwrite: overwrite)
+    }
+
+    /// Checks an output before anything is drawn: makes the folders it needs, refuses what it
+    /// may not replace, and clears up what killed renders left there (temporaries of dead
+    /// processes, and sequences they staged: finished when complete, removed when not). A
+    /// dispatched render's coordinator calls it too.
+    /// - Returns: the folders made, for `AtomicFile.removeIfEmpty` after a failure.
+    /// - Throws: `E-CLI-ARGUMENT`, `E-IO-EXISTS`, `E-IO-WRITE`.
+    public static func prepareOutput(_ output: RenderOutput, frames: ClosedRange<Int>, overwrite: Bool) throws -> [String] {
         switch output {
         case let .video(path, _):
             let made = try AtomicFile.makeFolders(for: path)

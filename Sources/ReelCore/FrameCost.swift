@@ -160,11 +160,14 @@ extension FrameCost {
     /// a scene whose frames cost about the same throughout is caught before a render starts;
     /// the render itself checks every frame.
     /// - Throws: `SceneError` with the first frame's `E-SCENE-LIMIT`.
-    public static func checkSampleFrames(_ scene: Scene, plugins: PluginRegistry, limits: SceneLimits = SceneLimits()) throws(SceneError) {
+    public static func checkSampleFrames(_ scene: Scene, plugins: PluginRegistry, scale: Double = 1,
+                                         limits: SceneLimits = SceneLimits()) throws(SceneError) {
         let last = max(scene.canvas.frameCount - 1, 0)
+        let width = max(1, Int((Double(scene.canvas.width) * scale).rounded()))
+        let height = max(1, Int((Double(scene.canvas.height) * scale).rounded()))
         for frame in Set([0, last / 2, last]).sorted() {
             let state = Timeline.evaluate(scene, frame: frame, plugins: plugins)
-            try check(state, of: scene, width: scene.canvas.width, height: scene.canvas.height, limits: limits)
+            try check(state, of: scene, width: width, height: height, limits: limits)
         }
     }
 }
