@@ -174,7 +174,7 @@ enum ShaderRunner {
         try gl.draw(program, into: target, textures: ["uSource": image], uniforms: ["uToShader": .bool(toShader)])
     }
 
-    private static func compile(_ spec: ShaderSpec, gl: PassGL) throws -> PassProgram {
+    static func compile(_ spec: ShaderSpec, gl: PassGL) throws -> PassProgram {
         do {
             // One renderer draws one scene, where shader names are unique; a file used as a
             // layer and as a pass has one fragment shader.

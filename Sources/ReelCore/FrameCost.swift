@@ -63,7 +63,7 @@ public struct FrameCost: Sendable, Hashable {
 
     /// Where the layer `id` is written; a copy made by an animation pass (`grid#12`) is found
     /// by the layer it copies.
-    static func location(of id: String, in scene: Scene) -> SceneLocation? {
+    public static func location(of id: String, in scene: Scene) -> SceneLocation? {
         var name = Substring(id)
         while true {
             if let location = scene.layerLocations[String(name)] { return location }

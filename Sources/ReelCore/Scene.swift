@@ -26,6 +26,8 @@ public struct Scene: Sendable {
     /// Where each layer is written in the scene file, by id, for messages about a layer
     /// found after decoding (a frame over a limit); empty for scenes built in code.
     public var layerLocations: [String: SceneLocation] = [:]
+    /// Where `canvas.size` is written, for messages about the size; nil for scenes built in code.
+    public var canvasLocation: SceneLocation?
 
     public init(format: Int = 1, canvas: Canvas, seed: UInt64 = 0, parameters: [ParameterDeclaration] = [],
                 assets: [Asset] = [], layers: [Layer], passes: [PluginUse] = [], camera: Camera? = nil, sourcePath: String? = nil) {

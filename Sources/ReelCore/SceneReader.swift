@@ -20,6 +20,7 @@ final class SceneReader {
     private var layerIDs: [String: String] = [:]
     /// Where each layer was written, by id.
     private var layerLocations: [String: SceneLocation] = [:]
+    private var canvasSizeLocation: SceneLocation?
     /// Characters of text read so far, every text layer and keyframe together.
     private var sceneTextCharacters = 0
     /// Bytes `{{name}}` substitution has produced so far; bounded so that a long parameter
@@ -84,6 +85,7 @@ final class SceneReader {
                           passes: passes, camera: camera)
         scene.shaders = shaders
         scene.layerLocations = layerLocations
+        scene.canvasLocation = canvasSizeLocation
         return scene
     }
 
@@ -258,6 +260,7 @@ final class SceneReader {
             } else { ok = false }
         }
         if let sizeNode = f["size"] {
+            canvasSizeLocation = sizeNode.location
             if let size = vec2(sizeNode, path: path + ".size", allowScalar: false) {
                 if let w = exactInt(size.x), let h = exactInt(size.y), w >= 1, h >= 1 {
                     if w > limits.maxCanvasSide || h > limits.maxCanvasSide || w * h > limits.maxCanvasPixels {

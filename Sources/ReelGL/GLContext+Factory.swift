@@ -251,3 +251,10 @@ public enum TextureFormat: Sendable {
     /// precision (ISF `FLOAT` targets). Drawing into it needs `EXT_color_buffer_float`.
     case rgba16f
 }
+
+extension GLContext {
+    /// A pass drawing kit of its own, for compiling or trying passes outside a render (a
+    /// renderer makes its own). Release it with `release()` on this context's thread.
+    /// - Throws: GL errors.
+    public func makePassGL() throws -> PassGL { try PassGL(context: self) }
+}

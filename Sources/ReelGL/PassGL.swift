@@ -9,6 +9,8 @@ import ReelCore
 /// to the pool when the frame ends, so after the first frame a pass chain allocates
 /// nothing.
 public final class PassGL {
+    // A `PassGL` of one's own (to compile a plugin's programs ahead of a render, as `reel
+    // validate` does) comes from `GLContext.makePassGL()`.
     let context: GLContext
     private let vertexArray: GLVertexArray
     private var programs: [String: PassProgram] = [:]
@@ -263,7 +265,7 @@ public final class PassGL {
     }
 
     /// Deletes every GL object now. Idempotent.
-    func release() {
+    public func release() {
         for target in free + inUse + Array(persistent.values) { target.release() }
         free.removeAll()
         inUse.removeAll()

@@ -98,6 +98,13 @@ public final class FontShaper: TextShaper, @unchecked Sendable {
         return opened
     }
 
+    /// Checks that fontconfig has `family` (at the closest weight and slant), as drawing the
+    /// text will need.
+    /// - Throws: `E-TEXT-FONT` naming the family and some that are installed.
+    public static func checkInstalled(family: String, weight: Int, italic: Bool) throws {
+        _ = try match(family: family, weight: weight, italic: italic)
+    }
+
     /// The file of the installed font closest to the request. A family fontconfig does not
     /// have is an error rather than a silent substitute.
     static func match(family: String, weight: Int, italic: Bool) throws -> (String, Int, String) {

@@ -39,9 +39,15 @@ import Testing
     func validateAndStill(_ scene: String, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let folder = try makeScratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        expectCleanEnd(try bounded(["validate", scene]), picture: nil, "validate \(what)", sourceLocation: sourceLocation)
+        let validated = try bounded(["validate", scene])
+        expectCleanEnd(validated, picture: nil, "validate \(what)", sourceLocation: sourceLocation)
         let picture = folder.appendingPathComponent("still.png")
-        expectCleanEnd(try bounded(["still", scene, "-o", picture.path]), picture: picture, "still \(what)", sourceLocation: sourceLocation)
+        let still = try bounded(["still", scene, "-o", picture.path])
+        expectCleanEnd(still, picture: picture, "still \(what)", sourceLocation: sourceLocation)
+        // validate is the pre-flight: a scene it passes must draw.
+        if validated.status == 0 {
+            #expect(still.status == 0, "\(what) validates but does not draw: \(still.stderr.prefix(400))", sourceLocation: sourceLocation)
+        }
     }
 
     @Test(arguments: corpus)
