@@ -21,7 +21,7 @@ struct ModalInitCommand: ParsableCommand {
 
         Examples:
           make bundle && reel modal init
-          reel modal init deploy --gpu L40S --max-containers 20 --bundle dist/reel-bundle.tgz
+          reel modal init deploy --gpu L40S --max-containers 20
           modal secret create reel-worker-token REEL_WORKER_TOKEN=$REEL_WORKER_TOKEN
           modal deploy reel_modal.py
         """

@@ -18,7 +18,7 @@ struct RenderCommand: ParsableCommand {
         Examples:
           reel render Scenes/showcase.yaml -o out/showcase.mp4
           reel render Scenes/showcase.yaml -o out/frames/####.png --frames 30-59
-          reel render Scenes/titles.yaml -o titles.mp4 --set title="Hello" --crf 18 --preset slow
+          reel render Scenes/titles.yaml -o titles.mp4 --set title="Hi" --crf 18
           reel render Scenes/showcase.yaml -o x.mp4 --progress json
           reel render Scenes/showcase.yaml -o loop.gif --scale 0.5 --fps 15
           reel render Scenes/showcase.yaml -o draft.mp4 --quality draft
@@ -107,10 +107,10 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("max-in-flight"), help: ArgumentHelp("Chunks sent at once with --dispatch (for modal: how far Modal scales out; the default is 16; for URLs: spread over them).", valueName: "n"))
     var maxInFlight: Int?
 
-    @Option(help: ArgumentHelp("Failed tries a chunk may have before the job fails (--dispatch). The default is 4.", valueName: "n"))
+    @Option(help: ArgumentHelp("Failed tries a chunk may have before the job fails (--dispatch).", valueName: "n"))
     var retries = 4
 
-    @Option(name: .customLong("chunk-timeout"), help: ArgumentHelp("Seconds a chunk may take on a worker before it is tried elsewhere (--dispatch). The default is 600.", valueName: "s"))
+    @Option(name: .customLong("chunk-timeout"), help: ArgumentHelp("Seconds a chunk may take on a worker before it is tried elsewhere (--dispatch).", valueName: "s"))
     var chunkTimeout = 600.0
 
     @Flag(help: "With --dispatch: print the chunks, the expected time and cost, and stop without rendering (a few frames are rendered here to measure).")

@@ -21,7 +21,7 @@ struct WorkerCommand: ParsableCommand {
         Examples:
           REEL_WORKER_TOKEN=s3cret reel worker --listen 0.0.0.0:7600
           reel worker --listen 127.0.0.1:0          (loopback, no token, a free port)
-          reel worker --listen 0.0.0.0:7600 --token-file /etc/reel/token --require-hardware
+          reel worker --listen 0.0.0.0:7600 --token-file token --require-hardware
         """
     )
 
@@ -34,52 +34,52 @@ struct WorkerCommand: ParsableCommand {
     @Flag(name: .customLong("require-hardware"), help: "Refuse to serve when the renderer is a software one (llvmpipe): a GPU box that lost its GPU fails fast instead of crawling.")
     var requireHardware = false
 
-    @Option(name: .customLong("max-renders"), help: ArgumentHelp("Chunks rendered at once; more requests get 429. The default is 1.", valueName: "n"))
+    @Option(name: .customLong("max-renders"), help: ArgumentHelp("Chunks rendered at once; more requests get 429.", valueName: "n"))
     var maxRenders = 1
 
     @Option(name: .customLong("cache-dir"), help: ArgumentHelp("Where received files are kept by hash. The default is ~/.cache/reel/worker.", valueName: "path"))
     var cacheDirectory: String?
 
-    @Option(name: .customLong("cache-size"), help: ArgumentHelp("Keep at most this many MB of received files. The default is 4096.", valueName: "MB"))
+    @Option(name: .customLong("cache-size"), help: ArgumentHelp("Keep at most this many MB of received files.", valueName: "MB"))
     var cacheSize = 4096
 
-    @Option(name: .customLong("max-pixel-frames"), help: ArgumentHelp("Refuse requests for more than this many pixels × frames (400); a frame counts as at least 320 × 180 pixels, however small its canvas. The default is 3600 frames of 1080p.", valueName: "n"))
+    @Option(name: .customLong("max-pixel-frames"), help: ArgumentHelp("Refuse requests for more than this many pixels × frames (400); a frame counts as at least 320 × 180 pixels, however small its canvas. 7464960000 is 3600 frames of 1080p.", valueName: "n"))
     var maxPixelFrames = AdmissionLimits().maxPixelFrames
 
-    @Option(name: .customLong("max-frames"), help: ArgumentHelp("Refuse requests for more than this many frames (400). The default is 36000.", valueName: "n"))
+    @Option(name: .customLong("max-frames"), help: ArgumentHelp("Refuse requests for more than this many frames (400).", valueName: "n"))
     var maxFrames = AdmissionLimits().maxFrames
 
-    @Option(name: .customLong("max-request-size"), help: ArgumentHelp("Refuse render requests (JSON) larger than this many MB (413). The default is 16.", valueName: "MB"))
+    @Option(name: .customLong("max-request-size"), help: ArgumentHelp("Refuse render requests (JSON) larger than this many MB (413).", valueName: "MB"))
     var maxRequestSize = 16
 
-    @Option(name: .customLong("request-memory"), help: ArgumentHelp("Use at most this many MB for render requests being read and checked, a request counting three times its size (its bytes and their parse); one that would go over gets 429 before its body is read. At least three times --max-request-size. The default is 64.", valueName: "MB"))
+    @Option(name: .customLong("request-memory"), help: ArgumentHelp("Use at most this many MB for render requests being read and checked, a request counting three times its size (its bytes and their parse); one that would go over gets 429 before its body is read. At least three times --max-request-size.", valueName: "MB"))
     var requestMemory = 64
 
     @Option(name: .customLong("max-admissions"), help: ArgumentHelp("Decode and check at most this many requests' scenes at once, each in a process of its own; more get 429. The default is one more than --max-renders.", valueName: "n"))
     var maxAdmissions: Int?
 
-    @Option(name: .customLong("max-blob-size"), help: ArgumentHelp("Refuse uploaded files larger than this many MB (413). The default is 1024.", valueName: "MB"))
+    @Option(name: .customLong("max-blob-size"), help: ArgumentHelp("Refuse uploaded files larger than this many MB (413).", valueName: "MB"))
     var maxBlobSize = 1024
 
-    @Option(name: .customLong("max-uploads"), help: ArgumentHelp("Receive at most this many uploads at once (each streamed to disk); more get 429. The default is 4.", valueName: "n"))
+    @Option(name: .customLong("max-uploads"), help: ArgumentHelp("Receive at most this many uploads at once (each streamed to disk); more get 429.", valueName: "n"))
     var maxUploads = 4
 
-    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Keep at most this many connections open; when one more opens, one waiting for a request is closed (the one silent longest first). Lowered to half the file descriptors the worker may open (its soft RLIMIT_NOFILE, raised to the hard limit at start). The default is 512.", valueName: "n"))
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Keep at most this many connections open; when one more opens, one waiting for a request is closed (the one silent longest first). Lowered to half the file descriptors the worker may open (its soft RLIMIT_NOFILE, raised to the hard limit at start).", valueName: "n"))
     var maxConnections = 512
 
-    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Close a connection that has not sent a complete request head this many seconds after it opened or after its previous answer (idle keep-alive connections too). The default is 10.", valueName: "seconds"))
+    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Close a connection that has not sent a complete request head this many seconds after it opened or after its previous answer (idle keep-alive connections too).", valueName: "seconds"))
     var headerTimeout = 10.0
 
-    @Option(name: .customLong("min-body-rate"), help: ArgumentHelp("Close a connection whose request body arrives slower than this many KB a second over a --header-timeout window. The default is 16.", valueName: "KB/s"))
+    @Option(name: .customLong("min-body-rate"), help: ArgumentHelp("Close a connection whose request body arrives slower than this many KB a second over a --header-timeout window.", valueName: "KB/s"))
     var minBodyRate = 16
 
-    @Option(name: .customLong("chunk-time-limit"), help: ArgumentHelp("Stop a render that runs longer than this many seconds once it has its slot (422, E-WORKER-LIMIT). The default is 900.", valueName: "seconds"))
+    @Option(name: .customLong("chunk-time-limit"), help: ArgumentHelp("Stop a render that runs longer than this many seconds once it has its slot (422, E-WORKER-LIMIT).", valueName: "seconds"))
     var chunkTimeLimit = 900.0
 
-    @Option(name: .customLong("admission-time-limit"), help: ArgumentHelp("Stop a render process that takes longer than this many seconds to decode and check its scene (422). The default is 60.", valueName: "seconds"))
+    @Option(name: .customLong("admission-time-limit"), help: ArgumentHelp("Stop a render process that takes longer than this many seconds to decode and check its scene (422).", valueName: "seconds"))
     var admissionTimeLimit = 60.0
 
-    @Option(name: .customLong("render-memory"), help: ArgumentHelp("Stop a render process whose resident memory goes over this many MB (422, E-WORKER-LIMIT); checked at least 20 times a second. The default is 4096.", valueName: "MB"))
+    @Option(name: .customLong("render-memory"), help: ArgumentHelp("Stop a render process whose resident memory goes over this many MB (422, E-WORKER-LIMIT); checked at least 20 times a second.", valueName: "MB"))
     var renderMemory = 4096
 
     @Flag(name: .customLong("exit-with-parent"), help: .hidden)
