@@ -12,7 +12,7 @@ struct InfoCommand: ParsableCommand {
 
         Examples:
           reel info Scenes/showcase.yaml
-          reel info --json Scenes/showcase.yaml | jq .duration_seconds
+          reel info --json Scenes/showcase.yaml
         """
     )
 

@@ -99,7 +99,10 @@ struct PluginNewCommand: ParsableCommand {
 
     /// Walks up from the running executable (`…/.build/debug/reel`) to the package it was built in.
     private static func checkoutOfThisExecutable() -> URL? {
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // /proc/self/exe, not argv[0]: a `reel` found on PATH (or through a link) has a bare name there.
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var url = executable.deletingLastPathComponent()
         while url.path != "/" {
             if isReelPackage(url) { return url }
             url = url.deletingLastPathComponent()

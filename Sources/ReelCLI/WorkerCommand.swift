@@ -20,7 +20,7 @@ struct WorkerCommand: ParsableCommand {
 
         Examples:
           REEL_WORKER_TOKEN=s3cret reel worker --listen 0.0.0.0:7600
-          reel worker --listen 127.0.0.1:0          (loopback, no token, a free port)
+          reel worker --listen 127.0.0.1:0     # loopback, no token, a free port
           reel worker --listen 0.0.0.0:7600 --token-file token --require-hardware
         """
     )
