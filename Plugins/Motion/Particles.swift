@@ -21,36 +21,32 @@ public struct Particles: AnimationPass {
     /// The most particles drawn at once: bounds the work of a frame whatever the rate.
     public static let maxParticles = 500
 
-    public let descriptor = ContributionDescriptor(
-        plugin: "motion", name: "particles", kind: .animation,
-        summary: "turns the layer into an emitter of copies of itself, with gravity, drag, spin and fade",
-        parameters: [
-            ParameterSpec(name: "rate", type: .number, defaultValue: "20", minimum: 0, maximum: 10_000, doc: "particles born per second"),
-            ParameterSpec(name: "lifetime", type: .number, defaultValue: "2", minimum: 0.001, maximum: 3600, doc: "seconds each particle lives"),
-            ParameterSpec(name: "speed", type: .number, defaultValue: "100", doc: "starting speed, pixels per second"),
-            ParameterSpec(name: "variance", type: .number, defaultValue: "0.3", minimum: 0, maximum: 1,
-                          doc: "how much slower than speed a particle may start, as a fraction"),
-            ParameterSpec(name: "direction", type: .number, defaultValue: "-90", doc: "mean direction, degrees clockwise from +x (-90 is up)"),
-            ParameterSpec(name: "spread", type: .number, defaultValue: "30", minimum: 0, maximum: 360,
-                          doc: "width of the cone directions are drawn from, degrees"),
-            ParameterSpec(name: "gravity", type: .vec2, defaultValue: "[0, 0]", doc: "acceleration, pixels per second squared ([0, 300] falls)"),
-            ParameterSpec(name: "drag", type: .number, defaultValue: "0", minimum: 0, maximum: 100,
-                          doc: "how fast speed decays towards the fall under gravity, per second"),
-            ParameterSpec(name: "size-end", type: .number, defaultValue: "1", minimum: 0, doc: "scale at the end of life (1 at birth)"),
-            ParameterSpec(name: "fade", type: .number, defaultValue: "0.3", minimum: 0, maximum: 1,
-                          doc: "fraction of the lifetime, at its end, over which a particle fades out"),
-            ParameterSpec(name: "spin", type: .number, defaultValue: "0", doc: "largest turn per second either way, degrees"),
-            ParameterSpec(name: "start", type: .time, defaultValue: "0", doc: "when the first particle is born"),
-            ParameterSpec(name: "duration", type: .time, defaultValue: "0", doc: "how long it emits; 0 is until the end"),
-            ParameterSpec(name: "local", type: .bool, defaultValue: "false",
-                          doc: "particles move with the emitter instead of from where they were born"),
-        ])
+    public static let rate = Param.number("rate", default: 20, in: 0...10_000, doc: "particles born per second")
+    public static let lifetime = Param.number("lifetime", default: 2, in: 0.001...3600, doc: "seconds each particle lives")
+    public static let speed = Param.number("speed", default: 100, doc: "starting speed, pixels per second")
+    public static let variance = Param.number("variance", default: 0.3, in: 0...1,
+                                              doc: "how much slower than speed a particle may start, as a fraction")
+    public static let direction = Param.number("direction", default: -90, doc: "mean direction, degrees clockwise from +x (-90 is up)")
+    public static let spread = Param.number("spread", default: 30, in: 0...360, doc: "width of the cone directions are drawn from, degrees")
+    public static let gravity = Param.vec2("gravity", default: .zero, doc: "acceleration, pixels per second squared ([0, 300] falls)")
+    public static let drag = Param.number("drag", default: 0, in: 0...100, doc: "how fast speed decays towards the fall under gravity, per second")
+    public static let sizeEnd = Param.number("size-end", default: 1, in: 0..., doc: "scale at the end of life (1 at birth)")
+    public static let fade = Param.number("fade", default: 0.3, in: 0...1,
+                                          doc: "fraction of the lifetime, at its end, over which a particle fades out")
+    public static let spin = Param.number("spin", default: 0, doc: "largest turn per second either way, degrees")
+    public static let start = Param.time("start", default: 0, doc: "when the first particle is born")
+    public static let duration = Param.time("duration", default: 0, doc: "how long it emits; 0 is until the end")
+    public static let local = Param.bool("local", default: false, doc: "particles move with the emitter instead of from where they were born")
+
+    public let declaration = ContributionDeclaration(
+        "particles", summary: "turns the layer into an emitter of copies of itself, with gravity, drag, spin and fade",
+        parameters: [rate, lifetime, speed, variance, direction, spread, gravity, drag, sizeEnd, fade, spin, start, duration, local])
 
     public init() {}
 
     public func animate(_ layer: inout LayerState, in context: AnimationContext) {
-        let rate = context.number("rate", 20), lifetime = context.number("lifetime", 2)
-        let start = context.number("start"), duration = context.number("duration")
+        let rate = context[Self.rate], lifetime = context[Self.lifetime]
+        let start = context[Self.start], duration = context[Self.duration]
         guard rate > 0, lifetime > 0, rate.isFinite else {
             layer.become(groupOf: [])
             return
@@ -66,7 +62,7 @@ public struct Particles: AnimationPass {
         }
 
         let motion = Motion(context)
-        let template = layer, emitterNow = layer.origin, local = context.bool("local")
+        let template = layer, emitterNow = layer.origin, local = context[Self.local]
         var particles: [LayerState] = []
         particles.reserveCapacity(last - first + 1)
         for k in first...last {
@@ -99,11 +95,11 @@ public struct Particles: AnimationPass {
         var gravity: Vec2
 
         init(_ context: AnimationContext) {
-            (speed, variance) = (context.number("speed", 100), context.number("variance", 0.3))
-            (direction, spread) = (context.number("direction", -90), context.number("spread", 30))
-            (drag, spin) = (context.number("drag"), context.number("spin"))
-            (sizeEnd, fade) = (context.number("size-end", 1), context.number("fade", 0.3))
-            gravity = context.vec2("gravity")
+            (speed, variance) = (context[Particles.speed], context[Particles.variance])
+            (direction, spread) = (context[Particles.direction], context[Particles.spread])
+            (drag, spin) = (context[Particles.drag], context[Particles.spin])
+            (sizeEnd, fade) = (context[Particles.sizeEnd], context[Particles.fade])
+            gravity = context[Particles.gravity]
         }
 
         /// How far a particle has travelled at `age`; draws its direction and speed from

@@ -14,28 +14,22 @@ import ReelCore
 public struct Stagger: AnimationPass {
     enum Order: String, Choice { case forward, reverse, centerOut = "center-out", random }
 
-    public let descriptor = ContributionDescriptor(
-        plugin: "motion", name: "stagger", kind: .animation,
-        summary: "on a group: delays each child's animation by its rank times a delay",
-        parameters: [
-            ParameterSpec(name: "delay", type: .time, defaultValue: "0.1", doc: "seconds between one child and the next"),
-            ParameterSpec(name: "order", type: .string, defaultValue: "forward",
-                          doc: "which child goes first: \(Order.list)"),
-            ParameterSpec(name: "seed", type: .integer, defaultValue: "0", minimum: 0, doc: "another shuffle for order: random"),
-        ])
+    public static let delay = Param.time("delay", default: 0.1, doc: "seconds between one child and the next")
+    static let order = Param.choice("order", default: Order.forward, doc: "which child goes first: \(Order.list)")
+    public static let seed = Param.integer("seed", default: 0, in: 0..., doc: "another shuffle for order: random")
+
+    public let declaration = ContributionDeclaration(
+        "stagger", summary: "on a group: delays each child's animation by its rank times a delay",
+        parameters: [delay, order, seed])
 
     public init() {}
 
-    public func validate(_ parameters: [String: ParameterValue]) -> [ParameterProblem] {
-        Order.problems("order", in: parameters)
-    }
-
     public func animate(_ layer: inout LayerState, in context: AnimationContext) {
         guard case .group = layer.content, !context.childIDs.isEmpty else { return }
-        let delay = context.number("delay", 0.1)
-        let ranks = Self.ranks(count: context.childIDs.count, order: Order.read("order", in: context, fallback: .forward),
+        let delay = context[Self.delay]
+        let ranks = Self.ranks(count: context.childIDs.count, order: context[Self.order],
                                random: SeededRandom(seed: context.seed, layer: context.layerID, frame: 0,
-                                                    stream: UInt64(max(0, min(context.number("seed"), 1e15)))))
+                                                    stream: UInt64(max(0, context[Self.seed]))))
         var groups: [Double: [LayerState]] = [:]
         var children: [LayerState] = []
         for (index, id) in context.childIDs.enumerated() {

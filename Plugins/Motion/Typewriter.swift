@@ -10,29 +10,23 @@ import ReelCore
 public struct Typewriter: AnimationPass {
     enum Unit: String, Choice { case glyph, word, line }
 
-    public let descriptor = ContributionDescriptor(
-        plugin: "motion", name: "typewriter", kind: .animation,
-        summary: "reveals a text layer glyph by glyph, word by word or line by line",
-        parameters: [
-            ParameterSpec(name: "by", type: .string, defaultValue: "glyph", doc: "the unit revealed at a time: \(Unit.list)"),
-            ParameterSpec(name: "speed", type: .number, defaultValue: "15", minimum: 0, doc: "units revealed per second"),
-            ParameterSpec(name: "start", type: .time, defaultValue: "0", doc: "when the first unit starts to appear"),
-            ParameterSpec(name: "fade", type: .number, defaultValue: "0", minimum: 0,
-                          doc: "units over which each one fades in (0 shows it at once)"),
-        ])
+    static let by = Param.choice("by", default: Unit.glyph, doc: "the unit revealed at a time: \(Unit.list)")
+    public static let speed = Param.number("speed", default: 15, in: 0..., doc: "units revealed per second")
+    public static let start = Param.time("start", default: 0, doc: "when the first unit starts to appear")
+    public static let fade = Param.number("fade", default: 0, in: 0..., doc: "units over which each one fades in (0 shows it at once)")
+
+    public let declaration = ContributionDeclaration(
+        "typewriter", summary: "reveals a text layer glyph by glyph, word by word or line by line",
+        parameters: [by, speed, start, fade])
 
     public init() {}
 
-    public func validate(_ parameters: [String: ParameterValue]) -> [ParameterProblem] {
-        Unit.problems("by", in: parameters)
-    }
-
     public func animate(_ layer: inout LayerState, in context: AnimationContext) {
         guard case var .text(text) = layer.content else { return }
-        let speed = context.number("speed", 15), fade = context.number("fade")
+        let speed = context[Self.speed], fade = context[Self.fade]
         // How many units have started to show.
-        let typed = speed > 0 ? (context.time - context.number("start")) * speed : -1
-        let units = Self.units(of: text.text, by: Unit.read("by", in: context, fallback: .glyph))
+        let typed = speed > 0 ? (context.time - context[Self.start]) * speed : -1
+        let units = Self.units(of: text.text, by: context[Self.by])
         for (k, range) in units.enumerated() {
             let progress = typed - Double(k)
             if progress <= 0 {

@@ -8,22 +8,16 @@ import ReelCore
 /// wiggle differently. The path is continuous; `frequency` is how many new directions a
 /// second it picks, `octaves` adds finer tremble on top.
 public struct Wiggle: AnimationPass {
-    public let descriptor = ContributionDescriptor(
-        plugin: "motion", name: "wiggle", kind: .animation,
-        summary: "jitters the layer's position (and rotation, scale) with smooth, seeded noise",
-        parameters: [
-            ParameterSpec(name: "amplitude", type: .vec2, defaultValue: "[10, 10]",
-                          doc: "largest offset on each axis, pixels; one number for both"),
-            ParameterSpec(name: "frequency", type: .number, defaultValue: "1", minimum: 0, maximum: 1000,
-                          doc: "new directions per second, Hz"),
-            ParameterSpec(name: "octaves", type: .integer, defaultValue: "2", minimum: 1, maximum: 8,
-                          doc: "layers of finer noise, each twice as fast and half as strong"),
-            ParameterSpec(name: "rotation", type: .number, defaultValue: "0", doc: "largest turn either way, degrees"),
-            ParameterSpec(name: "scale", type: .number, defaultValue: "0", minimum: 0, maximum: 1,
-                          doc: "largest change of size, as a fraction (0.1 is ±10%)"),
-            ParameterSpec(name: "seed", type: .integer, defaultValue: "0", minimum: 0,
-                          doc: "another seed, to give two wiggles on one layer different paths"),
-        ])
+    public static let amplitude = Param.vec2("amplitude", default: Vec2(10, 10), doc: "largest offset on each axis, pixels; one number for both")
+    public static let frequency = Param.number("frequency", default: 1, in: 0...1000, doc: "new directions per second, Hz")
+    public static let octaves = Param.integer("octaves", default: 2, in: 1...8, doc: "layers of finer noise, each twice as fast and half as strong")
+    public static let rotation = Param.number("rotation", default: 0, doc: "largest turn either way, degrees")
+    public static let scale = Param.number("scale", default: 0, in: 0...1, doc: "largest change of size, as a fraction (0.1 is ±10%)")
+    public static let seed = Param.integer("seed", default: 0, in: 0..., doc: "another seed, to give two wiggles on one layer different paths")
+
+    public let declaration = ContributionDeclaration(
+        "wiggle", summary: "jitters the layer's position (and rotation, scale) with smooth, seeded noise",
+        parameters: [amplitude, frequency, octaves, rotation, scale, seed])
 
     public init() {}
 
@@ -31,15 +25,15 @@ public struct Wiggle: AnimationPass {
     private enum Axis: UInt64 { case x = 1, y, rotation, scale }
 
     public func animate(_ layer: inout LayerState, in context: AnimationContext) {
-        let amplitude = context.vec2("amplitude", Vec2(10, 10)), frequency = context.number("frequency", 1)
-        let octaves = Int(context.number("octaves", 2).rounded())
-        let seed = UInt64(max(0, min(context.number("seed"), 1e15)))
+        let amplitude = context[Self.amplitude], frequency = context[Self.frequency]
+        let octaves = context[Self.octaves]
+        let seed = UInt64(max(0, context[Self.seed]))
         let x = context.time * frequency
         func noise(_ axis: Axis) -> Double {
             SmoothNoise(seed: context.seed, layer: context.layerID, stream: seed &* 16 &+ axis.rawValue)
                 .fractal(at: x, octaves: octaves)
         }
-        let rotation = context.number("rotation"), scale = context.number("scale")
+        let rotation = context[Self.rotation], scale = context[Self.scale]
         // Turn and scale first, about the layer's own origin, then move it.
         if rotation != 0 { layer.rotate(degrees: rotation * noise(.rotation)) }
         if scale != 0 {

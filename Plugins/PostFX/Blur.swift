@@ -55,17 +55,15 @@ enum GaussianBlur {
 
 /// `postfx.blur`: a gaussian blur of the frame or of one layer.
 public struct Blur: PostPass {
-    public let descriptor = ContributionDescriptor(
-        plugin: "postfx", name: "blur", kind: .pass,
-        summary: "gaussian blur; large radii stay cheap (the picture is blurred at reduced size)",
-        parameters: [
-            ParameterSpec(name: "radius", type: .number, defaultValue: "8", minimum: 0, maximum: 500,
-                          doc: "standard deviation of the gaussian in scene pixels, as CSS blur()"),
-        ])
+    public static let radius = Param.number("radius", default: 8, in: 0...500, doc: "standard deviation of the gaussian in scene pixels, as CSS blur()")
+
+    public let declaration = ContributionDeclaration(
+        "blur", summary: "gaussian blur; large radii stay cheap (the picture is blurred at reduced size)",
+        parameters: [radius])
 
     public init() {}
 
     public func apply(_ input: PassInput, gl: PassGL) throws -> PassImage {
-        try GaussianBlur.blur(input.source(), sigma: input.number("radius", 8) * input.pixelScale, gl: gl)
+        try GaussianBlur.blur(input.source(), sigma: input[Self.radius] * input.pixelScale, gl: gl)
     }
 }

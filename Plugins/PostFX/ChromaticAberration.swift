@@ -4,19 +4,17 @@ import ReelGL
 /// `postfx.chromatic-aberration`: red and blue pulled apart towards the edges, as a cheap
 /// lens does.
 public struct ChromaticAberration: PostPass {
-    public let descriptor = ContributionDescriptor(
-        plugin: "postfx", name: "chromatic-aberration", kind: .pass,
-        summary: "colour fringes that grow towards the edges",
-        parameters: [
-            ParameterSpec(name: "amount", type: .number, defaultValue: "4", minimum: 0, maximum: 200,
-                          doc: "shift of red and blue at the corners, scene pixels"),
-        ])
+    public static let amount = Param.number("amount", default: 4, in: 0...200, doc: "shift of red and blue at the corners, scene pixels")
+
+    public let declaration = ContributionDeclaration(
+        "chromatic-aberration", summary: "colour fringes that grow towards the edges",
+        parameters: [amount])
 
     public init() {}
 
     public func apply(_ input: PassInput, gl: PassGL) throws -> PassImage {
         let source = try input.source()
-        let amount = input.number("amount", 4) * input.pixelScale
+        let amount = input[Self.amount] * input.pixelScale
         guard amount > 0 else { return source }
         let program = try gl.program("postfx.chromatic-aberration", fragment: PassGL.fragment("""
             // The shift grows with the distance from the centre: amount pixels at the corners.

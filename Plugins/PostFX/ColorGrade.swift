@@ -4,27 +4,18 @@ import ReelGL
 /// `postfx.grade`: exposure, contrast, saturation, white balance and lift/gamma/gain, on
 /// straight (not premultiplied) colour so translucent edges grade like the rest.
 public struct ColorGrade: PostPass {
-    public let descriptor = ContributionDescriptor(
-        plugin: "postfx", name: "grade", kind: .pass,
-        summary: "colour grade: exposure, contrast, saturation, temperature, lift/gamma/gain",
-        parameters: [
-            ParameterSpec(name: "exposure", type: .number, defaultValue: "0", minimum: -10, maximum: 10,
-                          doc: "brightness in stops (+1 doubles the light)"),
-            ParameterSpec(name: "contrast", type: .number, defaultValue: "1", minimum: 0, maximum: 4,
-                          doc: "contrast around mid-grey (1 keeps it)"),
-            ParameterSpec(name: "saturation", type: .number, defaultValue: "1", minimum: 0, maximum: 4,
-                          doc: "colourfulness (0 is greyscale, 1 keeps it)"),
-            ParameterSpec(name: "temperature", type: .number, defaultValue: "0", minimum: -1, maximum: 1,
-                          doc: "white balance: positive warms (more red, less blue), negative cools"),
-            ParameterSpec(name: "tint", type: .number, defaultValue: "0", minimum: -1, maximum: 1,
-                          doc: "green (negative) to magenta (positive)"),
-            ParameterSpec(name: "lift", type: .number, defaultValue: "0", minimum: -1, maximum: 1,
-                          doc: "raises (or lowers) the blacks, leaving white"),
-            ParameterSpec(name: "gamma", type: .number, defaultValue: "1", minimum: 0.1, maximum: 10,
-                          doc: "mid-tones: above 1 brightens them"),
-            ParameterSpec(name: "gain", type: .number, defaultValue: "1", minimum: 0, maximum: 10,
-                          doc: "scales the whites, leaving black"),
-        ])
+    public static let exposure = Param.number("exposure", default: 0, in: -10...10, doc: "brightness in stops (+1 doubles the light)")
+    public static let contrast = Param.number("contrast", default: 1, in: 0...4, doc: "contrast around mid-grey (1 keeps it)")
+    public static let saturation = Param.number("saturation", default: 1, in: 0...4, doc: "colourfulness (0 is greyscale, 1 keeps it)")
+    public static let temperature = Param.number("temperature", default: 0, in: -1...1, doc: "white balance: positive warms (more red, less blue), negative cools")
+    public static let tint = Param.number("tint", default: 0, in: -1...1, doc: "green (negative) to magenta (positive)")
+    public static let lift = Param.number("lift", default: 0, in: -1...1, doc: "raises (or lowers) the blacks, leaving white")
+    public static let gamma = Param.number("gamma", default: 1, in: 0.1...10, doc: "mid-tones: above 1 brightens them")
+    public static let gain = Param.number("gain", default: 1, in: 0...10, doc: "scales the whites, leaving black")
+
+    public let declaration = ContributionDeclaration(
+        "grade", summary: "colour grade: exposure, contrast, saturation, temperature, lift/gamma/gain",
+        parameters: [exposure, contrast, saturation, temperature, tint, lift, gamma, gain])
 
     public init() {}
 
@@ -44,10 +35,10 @@ public struct ColorGrade: PostPass {
             uniform float uExposure; uniform float uContrast; uniform float uSaturation; uniform float uTemperature;
             uniform float uTint; uniform float uLift; uniform float uGamma; uniform float uGain;
             """))
-        let names = ["exposure": 0.0, "contrast": 1, "saturation": 1, "temperature": 0, "tint": 0, "lift": 0, "gamma": 1, "gain": 1]
         var uniforms: [String: PassUniform] = [:]
-        for (name, fallback) in names {
-            uniforms["u" + name.prefix(1).uppercased() + name.dropFirst()] = .float(input.number(name, fallback))
+        // Each uniform is its parameter's name, capitalised: exposure → uExposure.
+        for param in [Self.exposure, Self.contrast, Self.saturation, Self.temperature, Self.tint, Self.lift, Self.gamma, Self.gain] {
+            uniforms["u" + param.name.prefix(1).uppercased() + param.name.dropFirst()] = .float(input[param])
         }
         return try gl.render(program, like: input, textures: ["uSource": source], uniforms: uniforms)
     }

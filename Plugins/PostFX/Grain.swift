@@ -5,22 +5,19 @@ import ReelGL
 /// scene seed and the frame number, so frame n has the same grain on any machine, in any
 /// frame range, and the grain still changes from frame to frame.
 public struct Grain: PostPass {
-    public let descriptor = ContributionDescriptor(
-        plugin: "postfx", name: "grain", kind: .pass,
-        summary: "deterministic film grain, different every frame",
-        parameters: [
-            ParameterSpec(name: "amount", type: .number, defaultValue: "0.08", minimum: 0, maximum: 1,
-                          doc: "strength of the grain (0…1 of full scale)"),
-            ParameterSpec(name: "size", type: .number, defaultValue: "1.5", minimum: 1, maximum: 64,
-                          doc: "grain size in scene pixels"),
-            ParameterSpec(name: "colored", type: .bool, defaultValue: "false", doc: "separate grain per channel"),
-        ])
+    public static let amount = Param.number("amount", default: 0.08, in: 0...1, doc: "strength of the grain (0…1 of full scale)")
+    public static let size = Param.number("size", default: 1.5, in: 1...64, doc: "grain size in scene pixels")
+    public static let colored = Param.bool("colored", default: false, doc: "separate grain per channel")
+
+    public let declaration = ContributionDeclaration(
+        "grain", summary: "deterministic film grain, different every frame",
+        parameters: [amount, size, colored])
 
     public init() {}
 
     public func apply(_ input: PassInput, gl: PassGL) throws -> PassImage {
         let source = try input.source()
-        let amount = input.number("amount", 0.08)
+        let amount = input[Self.amount]
         guard amount > 0 else { return source }
         var random = input.random()
         let seed = Vec2(Double(random.next() % 4096), Double(random.next() % 4096))
@@ -41,8 +38,8 @@ public struct Grain: PostPass {
             }
             """))
         return try gl.render(program, like: input, textures: ["uSource": source], uniforms: [
-            "uAmount": .float(amount), "uCell": .float(max(input.number("size", 1.5) * input.pixelScale, 1)),
-            "uSeed": .vec2(seed), "uColored": .bool(input.bool("colored")),
+            "uAmount": .float(amount), "uCell": .float(max(input[Self.size] * input.pixelScale, 1)),
+            "uSeed": .vec2(seed), "uColored": .bool(input[Self.colored]),
         ])
     }
 }

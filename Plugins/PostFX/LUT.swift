@@ -8,21 +8,19 @@ import ReelGL
 /// passes: [{ lut: { file: teal, strength: 0.8 } }]
 /// ```
 public struct LUT: PostPass {
-    public let descriptor = ContributionDescriptor(
-        plugin: "postfx", name: "lut", kind: .pass,
-        summary: "3D colour lookup table from a .cube file",
-        parameters: [
-            ParameterSpec(name: "file", type: .string, defaultValue: "\"\"", doc: "the scene asset holding the .cube file"),
-            ParameterSpec(name: "strength", type: .number, defaultValue: "1", minimum: 0, maximum: 1,
-                          doc: "mix between the original (0) and the graded picture (1)"),
-        ])
+    public static let file = Param.string("file", default: "", doc: "the scene asset holding the .cube file")
+    public static let strength = Param.number("strength", default: 1, in: 0...1, doc: "mix between the original (0) and the graded picture (1)")
+
+    public let declaration = ContributionDeclaration(
+        "lut", summary: "3D colour lookup table from a .cube file",
+        parameters: [file, strength])
 
     public init() {}
 
     public func apply(_ input: PassInput, gl: PassGL) throws -> PassImage {
         let source = try input.source()
-        let name = input.string("file")
-        let strength = input.number("strength", 1)
+        let name = input[Self.file]
+        let strength = input[Self.strength]
         guard strength > 0 else { return source }
         guard !name.isEmpty else {
             throw ReelError(.postFXParameter, "no LUT file: set 'file' to the name of a scene asset",

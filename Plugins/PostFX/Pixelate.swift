@@ -3,19 +3,17 @@ import ReelGL
 
 /// `postfx.pixelate`: big square pixels, each the average of the block it covers.
 public struct Pixelate: PostPass {
-    public let descriptor = ContributionDescriptor(
-        plugin: "postfx", name: "pixelate", kind: .pass,
-        summary: "mosaic of square blocks",
-        parameters: [
-            ParameterSpec(name: "size", type: .number, defaultValue: "16", minimum: 1, maximum: 1024,
-                          doc: "block size in scene pixels (1 leaves the picture as it is)"),
-        ])
+    public static let size = Param.number("size", default: 16, in: 1...1024, doc: "block size in scene pixels (1 leaves the picture as it is)")
+
+    public let declaration = ContributionDeclaration(
+        "pixelate", summary: "mosaic of square blocks",
+        parameters: [size])
 
     public init() {}
 
     public func apply(_ input: PassInput, gl: PassGL) throws -> PassImage {
         let source = try input.source()
-        let size = input.number("size", 16) * input.pixelScale
+        let size = input[Self.size] * input.pixelScale
         guard size >= 1.5 else { return source }
         // Average each block from a picture shrunk by the block size, then show it unfiltered.
         let columns = max(Int((Double(input.width) / size).rounded(.up)), 1)

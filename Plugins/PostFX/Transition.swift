@@ -19,39 +19,31 @@ public struct Transition: PostPass {
         case crossfade, wipe, slide
     }
 
-    public let descriptor = ContributionDescriptor(
-        plugin: "postfx", name: "transition", kind: .pass,
-        summary: "crossfade, wipe or slide between the two children of a group",
-        parameters: [
-            ParameterSpec(name: "progress", type: .number, defaultValue: "0", minimum: 0, maximum: 1,
-                          doc: "0 shows the first child, 1 the second; keyframe it"),
-            ParameterSpec(name: "style", type: .string, defaultValue: "\"crossfade\"", doc: Style.list),
-            ParameterSpec(name: "angle", type: .number, defaultValue: "0",
-                          doc: "direction the wipe edge or the slide moves, degrees (0 is to the right, 90 down)"),
-            ParameterSpec(name: "softness", type: .number, defaultValue: "0.05", minimum: 0, maximum: 1,
-                          doc: "width of the wipe edge, as a fraction of the travel"),
-        ])
+    public static let progress = Param.number("progress", default: 0, in: 0...1, doc: "0 shows the first child, 1 the second; keyframe it")
+    public static let style = Param.choice("style", default: Style.crossfade, doc: Style.list)
+    public static let angle = Param.number("angle", default: 0, doc: "direction the wipe edge or the slide moves, degrees (0 is to the right, 90 down)")
+    public static let softness = Param.number("softness", default: 0.05, in: 0...1, doc: "width of the wipe edge, as a fraction of the travel")
+
+    public let declaration = ContributionDeclaration(
+        "transition", summary: "crossfade, wipe or slide between the two children of a group",
+        parameters: [progress, style, angle, softness])
 
     public init() {}
 
-    public func validate(_ parameters: [String: ParameterValue]) -> [ParameterProblem] {
-        Style.problems("style", in: parameters)
-    }
-
     public func apply(_ input: PassInput, gl: PassGL) throws -> PassImage {
-        let style = input.string("style", "crossfade")
-        guard let chosen = Style(rawValue: style), let mode = Style.allCases.firstIndex(of: chosen) else {
-            throw ReelError(.postFXParameter, "transition style '\(style)' is not \(Style.list)")
+        // The decoder refuses other words; a use built in code may still hold one.
+        guard let chosen = input.value(of: Self.style), let mode = Style.allCases.firstIndex(of: chosen) else {
+            throw ReelError(.postFXParameter, "transition style '\(input.parameters[Self.style.name]?.sceneText ?? "")' is not \(Style.list)")
         }
         guard input.partCount == 2 else {
             throw ReelError(.passInput, "a transition needs a group with exactly two children (from, to); this one has \(input.partCount)",
                             detail: "put it in the effects of a group whose first child is the 'from' layer and second the 'to' layer")
         }
-        let progress = min(max(input.number("progress"), 0), 1)
+        let progress = min(max(input[Self.progress], 0), 1)
         if progress == 0 { return try input.part(0) }
         if progress == 1 { return try input.part(1) }
         let from = try input.part(0), to = try input.part(1)
-        let radians = input.number("angle") * .pi / 180
+        let radians = input[Self.angle] * .pi / 180
         let program = try gl.program("postfx.transition", fragment: PassGL.fragment("""
             vec2 dir = vec2(cos(uAngle), sin(uAngle));
             vec4 a, b;
@@ -81,7 +73,7 @@ public struct Transition: PostPass {
             """, declarations: "uniform sampler2D uTo;\nuniform int uMode;\nuniform float uProgress;\nuniform float uAngle;\nuniform float uSoftness;"))
         return try gl.render(program, like: input, textures: ["uSource": from, "uTo": to], uniforms: [
             "uMode": .int(mode), "uProgress": .float(progress), "uAngle": .float(radians),
-            "uSoftness": .float(input.number("softness", 0.05)),
+            "uSoftness": .float(input[Self.softness]),
         ])
     }
 }

@@ -68,12 +68,12 @@ enum ISF {
                 inputs.append(ShaderInput(name: name, kind: kind, parameter: nil, line: line))
                 continue
             }
-            let spec = try parameter(name, kind, input, line: line)
+            let parameter = try parameter(name, kind, input, line: line)
             // The decoder checks values against min...max, which cannot be formed the wrong way round.
-            if let minimum = spec.minimum, let maximum = spec.maximum, !(minimum <= maximum) {
+            if let minimum = parameter.spec.minimum, let maximum = parameter.spec.maximum, !(minimum <= maximum) {
                 throw ShaderFileError(.shaderFile, "input '\(name)': MIN \(format(minimum)) is more than MAX \(format(maximum))", line: line)
             }
-            inputs.append(ShaderInput(name: name, kind: kind, parameter: spec, line: line))
+            inputs.append(ShaderInput(name: name, kind: kind, parameter: parameter, line: line))
         }
 
         var passes: [ShaderPassSpec] = []
@@ -198,7 +198,8 @@ enum ISF {
 
     // MARK: - Inputs as parameters
 
-    private static func parameter(_ name: String, _ kind: ShaderInput.Kind, _ input: [String: Any], line: Int) throws -> ParameterSpec {
+    /// The input's declaration, built from its header entry: DEFAULT, MIN, MAX, LABEL.
+    private static func parameter(_ name: String, _ kind: ShaderInput.Kind, _ input: [String: Any], line: Int) throws -> ShaderParameter {
         let label = (input["LABEL"] as? String).map { "\($0) " } ?? ""
         func number(_ key: String) -> Double? { (input[key] as? NSNumber)?.doubleValue }
         func vector(_ key: String, _ count: Int) throws -> [Double]? {
@@ -212,12 +213,10 @@ enum ISF {
         switch kind {
         case .float:
             let value = number("DEFAULT") ?? 0
-            return ParameterSpec(name: name, type: .number, defaultValue: format(value), minimum: number("MIN"), maximum: number("MAX"),
-                                 doc: label + "(ISF float)")
+            return .number(Param.number(name, default: value, minimum: number("MIN"), maximum: number("MAX"), doc: label + "(ISF float)"))
         case .bool, .event:
             let on = truthy(input["DEFAULT"])
-            return ParameterSpec(name: name, type: .bool, defaultValue: on ? "true" : "false",
-                                 doc: label + (kind == .event ? "(ISF event: true for a frame fires it)" : "(ISF bool)"))
+            return .bool(Param.bool(name, default: on, doc: label + (kind == .event ? "(ISF event: true for a frame fires it)" : "(ISF bool)")))
         case .long:
             let values = (input["VALUES"] as? [Any])?.compactMap { ($0 as? NSNumber)?.intValue } ?? []
             let labels = (input["LABELS"] as? [String]) ?? []
@@ -229,19 +228,20 @@ enum ISF {
             guard let value = Int(exactly: given.rounded(.towardZero)) else {
                 throw ShaderFileError(.shaderFile, "input '\(name)': DEFAULT \(format(given)) is too large for a long", line: line)
             }
-            return ParameterSpec(name: name, type: .integer, defaultValue: "\(value)",
-                                 minimum: values.min().map(Double.init) ?? number("MIN"), maximum: values.max().map(Double.init) ?? number("MAX"),
-                                 doc: doc)
+            return .integer(Param.integer(name, default: value, minimum: values.min().map(Double.init) ?? number("MIN"),
+                                          maximum: values.max().map(Double.init) ?? number("MAX"), doc: doc))
         case .point2D:
             let value = try vector("DEFAULT", 2) ?? [0, 0]
-            return ParameterSpec(name: name, type: .vec2, defaultValue: "[\(format(value[0])), \(format(value[1]))]",
-                                 doc: label + "(ISF point2D, pixels from the bottom-left)")
+            return .vec2(Param.vec2(name, default: Vec2(value[0], value[1]), doc: label + "(ISF point2D, pixels from the bottom-left)"))
         case .color:
             let value = try vector("DEFAULT", 4) ?? [0, 0, 0, 1]
-            let color = Color(red: value[0], green: value[1], blue: value[2], alpha: value[3])
-            return ParameterSpec(name: name, type: .color, defaultValue: "\"\(color.description)\"", doc: label + "(ISF color)")
+            let exact = Color(red: value[0], green: value[1], blue: value[2], alpha: value[3])
+            // 8 bits a channel, as a scene writes colours, so the default draws like the same
+            // colour written in the scene (and reads back as the text `reel plugins` prints).
+            let color = Color(parsing: exact.description) ?? exact
+            return .color(Param.color(name, default: color, doc: label + "(ISF color)"))
         case .image:
-            return ParameterSpec(name: name, type: .string, defaultValue: "\"\"", doc: label + "(ISF image: the name of a scene asset)")
+            return .text(Param.string(name, default: "", doc: label + "(ISF image: the name of a scene asset)"))
         }
     }
 

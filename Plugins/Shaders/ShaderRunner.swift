@@ -27,17 +27,15 @@ enum ShaderRunner {
         switch spec.dialect {
         case .isf:
             for shaderInput in spec.inputs {
-                switch shaderInput.kind {
-                case .image where shaderInput.parameter == nil:
-                    samplers[shaderInput.name] = try convertIn(input.source(), gl: gl)
-                case .image:
-                    samplers[shaderInput.name] = try asset(input.string(shaderInput.name), input: input, gl: gl) ?? empty
-                case .float: uniforms[shaderInput.name] = .float(input.number(shaderInput.name))
-                case .long: uniforms[shaderInput.name] = .int(Int(input.number(shaderInput.name).rounded()))
-                case .bool, .event: uniforms[shaderInput.name] = .bool(input.bool(shaderInput.name))
-                case .point2D: uniforms[shaderInput.name] = .vec2(input.vec2(shaderInput.name))
-                case .color:
-                    let c = input.color(shaderInput.name)
+                switch shaderInput.parameter {
+                case nil: samplers[shaderInput.name] = try convertIn(input.source(), gl: gl)
+                case let .text(param)?: samplers[shaderInput.name] = try asset(input[param], input: input, gl: gl) ?? empty
+                case let .number(param)?: uniforms[shaderInput.name] = .float(input[param])
+                case let .integer(param)?: uniforms[shaderInput.name] = .int(input[param])
+                case let .bool(param)?: uniforms[shaderInput.name] = .bool(input[param])
+                case let .vec2(param)?: uniforms[shaderInput.name] = .vec2(input[param])
+                case let .color(param)?:
+                    let c = input[param]
                     uniforms[shaderInput.name] = .vec4(c.red, c.green, c.blue, c.alpha)
                 }
             }
@@ -57,18 +55,17 @@ enum ShaderRunner {
             uniforms["iFrame"] = .int(input.frame)
             uniforms["iMouse"] = .vec4(0, 0, 0, 0)
             uniforms["iDate"] = .vec4(2000, 1, 1, input.time)
-            for channel in 0..<4 {
-                let name = "iChannel\(channel)", value = input.string(name)
+            for (channel, param) in spec.channels.enumerated() {
                 let image: PassImage
-                switch value {
+                switch input[param] {
                 case "": image = empty
-                case "source": image = try convertIn(input.source(), gl: gl)
-                case "self":
+                case Shadertoy.sourceChannel: image = try convertIn(input.source(), gl: gl)
+                case Shadertoy.selfChannel:
                     let (pair, _) = try persistentPair(key + ".self", width: width, height: height, float: false, gl: gl)
                     image = pair[history.current["self", default: 0]].image
-                default: image = try asset(value, input: input, gl: gl) ?? empty
+                case let name: image = try asset(name, input: input, gl: gl) ?? empty
                 }
-                samplers[name] = image
+                samplers[param.name] = image
                 uniforms["iChannelResolution[\(channel)]"] = .vec3(Double(image.width), Double(image.height), 1)
             }
         }
@@ -77,8 +74,14 @@ enum ShaderRunner {
         // content (persistent), else transparent.
         var written: [String: PassImage] = [:]
         var output = empty
-        let numbers = Dictionary(spec.inputs.filter { $0.kind == .float || $0.kind == .long }.map { ($0.name, input.number($0.name)) },
-                                 uniquingKeysWith: { a, _ in a })
+        // Size expressions may name the number inputs.
+        let numbers = Dictionary(spec.inputs.compactMap { shaderInput -> (String, Double)? in
+            switch shaderInput.parameter {
+            case let .number(param)?: return (shaderInput.name, input[param])
+            case let .integer(param)?: return (shaderInput.name, Double(input[param]))
+            default: return nil
+            }
+        }, uniquingKeysWith: { a, _ in a })
         for (index, pass) in spec.passes.enumerated() {
             let variables = numbers.merging(["WIDTH": Double(width), "HEIGHT": Double(height)]) { a, _ in a }
             let passWidth = try size(pass.width, variables: variables, fallback: width, spec: spec)
@@ -103,7 +106,7 @@ enum ShaderRunner {
                 let next = 1 - history.current[name, default: 0]
                 target = pair[next]
                 history.current[name] = next
-            } else if spec.dialect == .shadertoy, (0..<4).contains(where: { input.string("iChannel\($0)") == "self" }) {
+            } else if spec.channels.contains(where: { input[$0] == Shadertoy.selfChannel }) {
                 let (pair, _) = try persistentPair(key + ".self", width: passWidth, height: passHeight, float: false, gl: gl)
                 let next = 1 - history.current["self", default: 0]
                 target = pair[next]

@@ -26,7 +26,15 @@ struct ShaderSpec: Sendable {
     /// Whether frame n depends on frames before it.
     func isStateful(_ parameters: [String: ResolvedValue]) -> Bool {
         if passes.contains(where: \.persistent) { return true }
-        return dialect == .shadertoy && (0..<4).contains { parameters["iChannel\($0)"] == .string("self") }
+        return channels.contains { $0.value(in: parameters) == Shadertoy.selfChannel }
+    }
+
+    /// A Shadertoy file's `iChannel0…3` declarations; empty for ISF.
+    var channels: [Param<String>] {
+        inputs.compactMap { input in
+            guard dialect == .shadertoy, case let .text(param)? = input.parameter else { return nil }
+            return param
+        }
     }
 
     /// The history a frame needs: nil for a stateless shader.
@@ -40,7 +48,13 @@ struct ShaderSpec: Sendable {
         let kind = dialect == .isf ? (isFilter ? "ISF filter" : "ISF generator") : (isFilter ? "Shadertoy pass" : "Shadertoy layer")
         return ContributionDescriptor(plugin: shaderFilesPlugin, name: file.name, kind: isFilter ? .pass : .layer,
                                       summary: description.isEmpty ? "\(kind) \(file.path)" : "\(kind): \(description)",
-                                      parameters: inputs.compactMap(\.parameter))
+                                      parameters: inputs.compactMap(\.parameter?.spec))
+    }
+
+    /// Its name, summary and parameters, for the contribution the plugin registers.
+    var declaration: ContributionDeclaration {
+        let descriptor = self.descriptor
+        return ContributionDeclaration(descriptor.name, summary: descriptor.summary, parameters: inputs.compactMap(\.parameter?.param))
     }
 }
 
@@ -52,9 +66,35 @@ struct ShaderInput: Sendable {
 
     var name: String
     var kind: Kind
-    var parameter: ParameterSpec?
+    /// How a scene sets it; nil for ISF's `inputImage`, the picture a filter is applied to.
+    var parameter: ShaderParameter?
     /// The 1-based line of its declaration in the file, for messages.
     var line: Int
+}
+
+/// An input's parameter, declared when the file is read, typed by the input's kind: the
+/// runner reads the input's value through it.
+enum ShaderParameter: Sendable {
+    case number(Param<Double>)
+    case integer(Param<Int>)
+    case bool(Param<Bool>)
+    case vec2(Param<Vec2>)
+    case color(Param<Color>)
+    /// An image input: the name of a scene asset (Shadertoy channels: also source or self).
+    case text(Param<String>)
+
+    var param: any AnyParam {
+        switch self {
+        case let .number(p): return p
+        case let .integer(p): return p
+        case let .bool(p): return p
+        case let .vec2(p): return p
+        case let .color(p): return p
+        case let .text(p): return p
+        }
+    }
+
+    var spec: ParameterSpec { param.spec }
 }
 
 /// One rendering pass of a shader file.

@@ -17,8 +17,7 @@ public struct ShaderFilesPlugin: ReelPlugin {
         var contributions: [any PluginContribution] = []
         for file in files {
             for spec in try ShaderFileDescriber.specs(for: file) {
-                contributions.append(spec.isFilter ? ShaderFilePass(spec: spec, descriptor: spec.descriptor) as any PluginContribution
-                                     : ShaderFileLayer(spec: spec, descriptor: spec.descriptor))
+                contributions.append(spec.isFilter ? ShaderFilePass(spec: spec) as any PluginContribution : ShaderFileLayer(spec: spec))
             }
         }
         self.contributions = contributions
@@ -52,7 +51,7 @@ public struct ShaderFileDescriber: ShaderFileReader {
 /// A shader file used as a pass.
 struct ShaderFilePass: PostPass {
     let spec: ShaderSpec
-    let descriptor: ContributionDescriptor
+    var declaration: ContributionDeclaration { spec.declaration }
 
     func apply(_ input: PassInput, gl: PassGL) throws -> PassImage {
         try ShaderRunner.render(spec, input: input, gl: gl)
@@ -63,8 +62,9 @@ struct ShaderFilePass: PostPass {
 
 /// A shader file used as a layer.
 struct ShaderFileLayer: LayerShader {
+    static let kind = ContributionDescriptor.Kind.layer
     let spec: ShaderSpec
-    let descriptor: ContributionDescriptor
+    var declaration: ContributionDeclaration { spec.declaration }
 
     func draw(_ input: PassInput, gl: PassGL) throws -> PassImage {
         try ShaderRunner.render(spec, input: input, gl: gl)

@@ -10,6 +10,9 @@ import ReelCore
 /// which makes it stateful) or empty (transparent). Directives in comments:
 /// `// reel: warmup N` bounds the history a `self` channel needs.
 enum Shadertoy {
+    /// The channel values with a meaning of their own; any other is an asset's name.
+    static let sourceChannel = "source", selfChannel = "self"
+
     static func looksLikeShadertoy(_ source: String) -> Bool {
         source.range(of: #"\bvoid\s+mainImage\s*\("#, options: .regularExpression) != nil
     }
@@ -28,9 +31,9 @@ enum Shadertoy {
             warmUp = n
         }
         let inputs = (0..<4).map { channel in
-            ShaderInput(name: "iChannel\(channel)", kind: .image, parameter: ParameterSpec(
-                name: "iChannel\(channel)", type: .string, defaultValue: asPass && channel == 0 ? "\"source\"" : "\"\"",
-                doc: "an asset name, source (the picture under the pass), self (this shader's last frame) or empty"),
+            ShaderInput(name: "iChannel\(channel)", kind: .image, parameter: .text(Param.string(
+                "iChannel\(channel)", default: asPass && channel == 0 ? sourceChannel : "",
+                doc: "an asset name, source (the picture under the pass), self (this shader's last frame) or empty")),
                 line: 1)
         }
         return ShaderSpec(file: file, dialect: .shadertoy, isFilter: asPass, description: "Shadertoy-style shader",

@@ -179,19 +179,17 @@ struct PluginTemplate {
             /// `\(name).pulse`: an animation pass that scales a layer up and down with the scene time.
             /// Pure: it reads only the layer and the context, so any frame renders on its own.
             public struct Pulse: AnimationPass {
-                public let descriptor = ContributionDescriptor(
-                    plugin: "\(name)", name: "pulse", kind: .animation,
-                    summary: "scales the layer up and down",
-                    parameters: [
-                        ParameterSpec(name: "amount", type: .number, defaultValue: "0.2", minimum: 0, maximum: 10,
-                                      doc: "how much larger at the peak (0.2 is 20%)"),
-                        ParameterSpec(name: "speed", type: .number, defaultValue: "1", minimum: 0, maximum: 100, doc: "pulses a second"),
-                    ])
+                // Each parameter is declared once: scenes are checked against it, `plugins describe`
+                // prints it, and the pass reads its value through it (context[Self.amount]).
+                public static let amount = Param.number("amount", default: 0.2, in: 0...10, doc: "how much larger at the peak (0.2 is 20%)")
+                public static let speed = Param.number("speed", default: 1, in: 0...100, doc: "pulses a second")
+
+                public let declaration = ContributionDeclaration("pulse", summary: "scales the layer up and down", parameters: [amount, speed])
 
                 public init() {}
 
                 public func animate(_ layer: inout LayerState, in context: AnimationContext) {
-                    let scale = 1 + context.number("amount", 0.2) * sin(2 * .pi * context.number("speed", 1) * context.time)
+                    let scale = 1 + context[Self.amount] * sin(2 * .pi * context[Self.speed] * context.time)
                     // Inside the layer's own transform, so it scales about its own origin.
                     layer.transform = layer.transform * .scale(Vec2(scale, scale))
                 }
@@ -199,13 +197,10 @@ struct PluginTemplate {
 
             /// `\(name).tint`: a post pass that mixes the picture towards a colour.
             public struct Tint: PostPass {
-                public let descriptor = ContributionDescriptor(
-                    plugin: "\(name)", name: "tint", kind: .pass,
-                    summary: "mixes the picture towards a colour",
-                    parameters: [
-                        ParameterSpec(name: "color", type: .color, defaultValue: "\\"#ff8800\\"", doc: "the colour to mix towards"),
-                        ParameterSpec(name: "amount", type: .number, defaultValue: "0.5", minimum: 0, maximum: 1, doc: "0 leaves the picture, 1 paints it over"),
-                    ])
+                public static let color = Param.color("color", default: Color(rgb: 0xff8800), doc: "the colour to mix towards")
+                public static let amount = Param.number("amount", default: 0.5, in: 0...1, doc: "0 leaves the picture, 1 paints it over")
+
+                public let declaration = ContributionDeclaration("tint", summary: "mixes the picture towards a colour", parameters: [color, amount])
 
                 public init() {}
 
@@ -215,7 +210,7 @@ struct PluginTemplate {
                         fragColor = vec4(mix(c.rgb, uColor.rgb * c.a, uAmount), c.a);
                         \"\"\", declarations: "uniform vec4 uColor;\\nuniform float uAmount;"))
                     return try gl.render(program, like: input, textures: ["uSource": try input.source()], uniforms: [
-                        "uColor": .color(input.color("color", .white)), "uAmount": .float(input.number("amount", 0.5)),
+                        "uColor": .color(input[Self.color]), "uAmount": .float(input[Self.amount]),
                     ])
                 }
             }

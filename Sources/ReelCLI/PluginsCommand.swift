@@ -32,17 +32,17 @@ struct PluginsCommand: ParsableCommand {
             if json {
                 let compiled: [JSONValue] = registry.plugins.map { plugin in
                     .object([("name", .string(plugin.name)), ("version", .string(plugin.version)),
-                             ("contributions", .array(plugin.contributions.map { describe($0.descriptor) }))])
+                             ("contributions", .array(plugin.descriptors.map(describe)))])
                 }
                 let files: JSONValue = .object([("name", .string(shaderFilesPlugin)), ("version", .string(ShaderFilesPlugin.releaseVersion)),
                                                 ("contributions", []), ("files", .string(Self.shaderFilesSummary))])
                 print(JSONValue.array(compiled + [files]).serialized(pretty: true))
                 return
             }
-            let width = registry.plugins.flatMap { $0.contributions.map(\.descriptor.qualifiedName.count) }.max() ?? 0
+            let width = registry.descriptors.map(\.qualifiedName.count).max() ?? 0
             for plugin in registry.plugins {
                 print("\(plugin.name) \(plugin.version)")
-                for descriptor in plugin.contributions.map(\.descriptor) {
+                for descriptor in plugin.descriptors {
                     print("  " + descriptor.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
                           + descriptor.qualifiedName.padding(toLength: width + 2, withPad: " ", startingAt: 0) + descriptor.summary)
                 }

@@ -14,6 +14,13 @@ public struct Color: Sendable, Hashable, CustomStringConvertible {
         (self.red, self.green, self.blue, self.alpha) = (red, green, blue, alpha)
     }
 
+    /// A colour from its hex code as a number, `Color(rgb: 0xe94560)`: the same colour a scene
+    /// gets by writing `"#e94560"` (8 bits a channel). `alpha` is 0…1; the default is 1.
+    public init(rgb: UInt32, alpha: Double = 1) {
+        self.init(red: Double((rgb >> 16) & 0xff) / 255, green: Double((rgb >> 8) & 0xff) / 255, blue: Double(rgb & 0xff) / 255,
+                  alpha: alpha)
+    }
+
     public static let black = Color(red: 0, green: 0, blue: 0)
     public static let white = Color(red: 1, green: 1, blue: 1)
     public static let transparent = Color(red: 0, green: 0, blue: 0, alpha: 0)

@@ -24,20 +24,53 @@ public protocol ReelPlugin: Sendable {
 }
 
 /// Something a plugin adds, described for scene checking, `reel plugins` and the schema.
+///
+/// ```swift
+/// struct Pulse: AnimationPass {
+///     static let amount = Param.number("amount", default: 0.2, in: 0...10, doc: "how much larger at the peak")
+///     let declaration = ContributionDeclaration("pulse", summary: "scales the layer up and down",
+///                                               parameters: [Self.amount])
+///     func animate(_ layer: inout LayerState, in context: AnimationContext) {
+///         let scale = 1 + context[Self.amount] * sin(2 * .pi * context.time)
+///         layer.transform = layer.transform * .scale(Vec2(scale, scale))
+///     }
+/// }
+/// ```
 public protocol PluginContribution: Sendable {
-    /// `descriptor.plugin` must equal the plugin's name; the registry checks it.
-    var descriptor: ContributionDescriptor { get }
+    /// Its name, summary and parameters. The plugin's name and the kind are not restated:
+    /// the registry adds them (`descriptor(plugin:)`).
+    var declaration: ContributionDeclaration { get }
 
-    /// Checks parameter values beyond their declared types and ranges (an expression that
-    /// does not parse, path data, a word outside a list of choices), once, when the scene is
-    /// decoded; each problem becomes a located scene error. The default finds none.
+    /// Where a scene names it. `AnimationPass` supplies `.animation`; every other
+    /// contribution is a post pass (`.pass`) unless it says otherwise: a `LayerShader`
+    /// writes `static let kind = ContributionDescriptor.Kind.layer`, since `ReelGL`, where
+    /// that protocol lives, does not supply it.
+    static var kind: ContributionDescriptor.Kind { get }
+
+    /// Checks parameter values beyond their declared types, ranges and choices (an
+    /// expression that does not parse, path data), once, when the scene is decoded; each
+    /// problem becomes a located scene error. The default finds none.
     ///
-    /// `parameters` holds every declared parameter, defaults filled in.
+    /// `parameters` holds every declared parameter, defaults filled in; read one with
+    /// `Self.path.written(in: parameters)` and report with `Self.path.problem(…)`.
     func validate(_ parameters: [String: ParameterValue]) -> [ParameterProblem]
 }
 
 extension PluginContribution {
+    public static var kind: ContributionDescriptor.Kind { .pass }
+
     public func validate(_ parameters: [String: ParameterValue]) -> [ParameterProblem] { [] }
+
+    /// The contribution as scenes see it when `plugin` registers it.
+    public func descriptor(plugin: String) -> ContributionDescriptor {
+        ContributionDescriptor(plugin: plugin, name: declaration.name, kind: Self.kind, summary: declaration.summary,
+                               parameters: declaration.parameters)
+    }
+}
+
+extension ReelPlugin {
+    /// Its contributions as scenes see them: named under this plugin, with their kinds.
+    public var descriptors: [ContributionDescriptor] { contributions.map { $0.descriptor(plugin: name) } }
 }
 
 /// A parameter value a contribution rejects, found by `PluginContribution.validate`.
@@ -63,6 +96,10 @@ public struct ParameterProblem: Sendable, Hashable {
 public protocol AnimationPass: PluginContribution {
     /// Changes `layer` (already evaluated from its keyframes) for one frame.
     func animate(_ layer: inout LayerState, in context: AnimationContext)
+}
+
+extension AnimationPass {
+    public static var kind: ContributionDescriptor.Kind { .animation }
 }
 
 /// What an animation pass knows about the frame it runs in.
@@ -116,9 +153,10 @@ public struct AnimationContext: Sendable, ParameterReading {
 }
 
 extension ReelError.Code {
-    /// Two plugins claim the same name, or a plugin's contribution names another plugin.
+    /// Two plugins claim the same name, or one plugin two contributions of one kind and name.
     public static let pluginConflict = Self("E-PLUGIN-CONFLICT")
-    /// A plugin declares something no scene could satisfy: a parameter whose bounds cross.
+    /// A plugin declares something no scene could satisfy: a parameter whose bounds cross,
+    /// whose default is not one of its choices, or two parameters of one name.
     public static let pluginSpec = Self("E-PLUGIN-SPEC")
 }
 
@@ -127,6 +165,8 @@ extension ReelError.Code {
 public struct PluginRegistry: Sendable {
     public let plugins: [any ReelPlugin]
     private let byName: [String: any PluginContribution]
+    /// Every contribution as scenes see it, in plugin order.
+    public let descriptors: [ContributionDescriptor]
 
     /// No plugins: only the core layer kinds.
     public static let empty = PluginRegistry()
@@ -134,47 +174,60 @@ public struct PluginRegistry: Sendable {
     private init() {
         plugins = []
         byName = [:]
+        descriptors = []
     }
 
-    /// - Throws: `E-PLUGIN-CONFLICT` for two plugins of one name, a contribution whose
-    ///   descriptor names another plugin, or two contributions of one kind and name;
-    ///   `E-PLUGIN-SPEC` for a parameter whose minimum is above its maximum.
+    /// - Throws: `E-PLUGIN-CONFLICT` for two plugins of one name or two contributions of one
+    ///   kind and name in a plugin; `E-PLUGIN-SPEC` for a parameter whose minimum is above its
+    ///   maximum or whose default is not one of its choices, or for two parameters of one name.
     public init(_ plugins: [any ReelPlugin]) throws {
-        var seen = Set<String>(), byName: [String: any PluginContribution] = [:]
+        var seen = Set<String>(), byName: [String: any PluginContribution] = [:], descriptors: [ContributionDescriptor] = []
         for plugin in plugins {
             guard seen.insert(plugin.name).inserted else {
                 throw ReelError(.pluginConflict, "two plugins are named '\(plugin.name)'",
                                 detail: "plugin names are namespaces; rename one of them")
             }
             for contribution in plugin.contributions {
-                let descriptor = contribution.descriptor
-                guard descriptor.plugin == plugin.name else {
-                    throw ReelError(.pluginConflict, "plugin '\(plugin.name)' contributes '\(descriptor.qualifiedName)', which names another plugin",
-                                    detail: "set the descriptor's plugin to '\(plugin.name)'")
-                }
-                for parameter in descriptor.parameters {
-                    let low = parameter.minimum ?? -.infinity, high = parameter.maximum ?? .infinity
-                    guard !low.isNaN, !high.isNaN, low <= high else {
-                        throw ReelError(.pluginSpec, "plugin '\(plugin.name)' declares parameter '\(parameter.name)' of '\(descriptor.qualifiedName)' with bounds \(low)…\(high), which hold no value",
-                                        detail: "a parameter's minimum must not be above its maximum; fix the plugin's ParameterSpec")
-                    }
-                }
+                let descriptor = contribution.descriptor(plugin: plugin.name)
+                try Self.check(descriptor)
                 let key = Self.key(descriptor.qualifiedName, descriptor.kind)
                 guard byName[key] == nil else {
                     throw ReelError(.pluginConflict, "plugin '\(plugin.name)' contributes two \(descriptor.kind.rawValue)s named '\(descriptor.name)'")
                 }
                 byName[key] = contribution
+                descriptors.append(descriptor)
             }
         }
         self.plugins = plugins
         self.byName = byName
+        self.descriptors = descriptors
+    }
+
+    /// Refuses parameters no scene could satisfy, for the plugin's author to fix.
+    private static func check(_ descriptor: ContributionDescriptor) throws {
+        var names = Set<String>()
+        for parameter in descriptor.parameters {
+            guard names.insert(parameter.name).inserted else {
+                throw ReelError(.pluginSpec, "'\(descriptor.qualifiedName)' declares two parameters named '\(parameter.name)'",
+                                detail: "a parameter's name is its key in scene files; rename one of them")
+            }
+            let low = parameter.minimum ?? -.infinity, high = parameter.maximum ?? .infinity
+            guard !low.isNaN, !high.isNaN, low <= high else {
+                throw ReelError(.pluginSpec, "plugin '\(descriptor.plugin)' declares parameter '\(parameter.name)' of '\(descriptor.qualifiedName)' with bounds \(low)…\(high), which hold no value",
+                                detail: "a parameter's minimum must not be above its maximum; fix the parameter's declaration")
+            }
+            if let choices = parameter.choices, case let .string(word) = parameter.defaultResolved, !choices.contains(word) {
+                throw ReelError(.pluginSpec, "parameter '\(parameter.name)' of '\(descriptor.qualifiedName)' defaults to '\(word)', which is not one of its choices")
+            }
+        }
     }
 
     /// What the scene decoder checks uses against, with each contribution's `validate`.
     public var catalog: PluginCatalog {
-        var catalog = PluginCatalog(plugins.flatMap { $0.contributions.map(\.descriptor) })
-        for contribution in byName.values {
-            catalog.validators[Self.key(contribution.descriptor.qualifiedName, contribution.descriptor.kind)] = contribution.validate
+        var catalog = PluginCatalog(descriptors)
+        for descriptor in descriptors {
+            let key = Self.key(descriptor.qualifiedName, descriptor.kind)
+            catalog.validators[key] = byName[key]?.validate
         }
         return catalog
     }

@@ -1,7 +1,10 @@
-/// A plugin's contribution as a scene sees it: a name, a kind and typed parameters.
+/// A plugin's contribution as a scene sees it: the plugin it belongs to, its name, kind,
+/// summary and typed parameters.
 ///
-/// The scene decoder checks plugin uses against a `PluginCatalog`; the plugin system
-/// registers the contributions, and `reel schema` lists their parameters.
+/// The registry makes one for each contribution from the contribution's own
+/// `ContributionDeclaration` (name, summary, parameters), the registering plugin's name and
+/// the contribution's kind; shader files make theirs when read. The scene decoder checks
+/// uses against a `PluginCatalog` of them, and `reel schema` and `reel plugins` print them.
 public struct ContributionDescriptor: Sendable, Hashable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         /// Drawn as a `shader:` layer.
@@ -28,18 +31,79 @@ public struct ContributionDescriptor: Sendable, Hashable {
     public var qualifiedName: String { "\(plugin).\(name)" }
 }
 
-/// One parameter of a plugin contribution.
-public struct ParameterSpec: Sendable, Hashable {
+/// What a contribution says about itself, once: its name, a one-line summary and its
+/// parameters. The plugin's name and the kind are not restated: the registry adds them.
+///
+/// ```swift
+/// static let strength = Param.number("strength", default: 0.5, in: 0...1, doc: "how dark the corners get")
+/// let declaration = ContributionDeclaration("vignette", summary: "darkens the edges", parameters: [Self.strength])
+/// ```
+public struct ContributionDeclaration: Sendable, Hashable {
+    /// The name scenes use, unique among the plugin's contributions of its kind: lowercase
+    /// letters, digits and dashes (`follow-path`).
     public var name: String
-    public var type: ParameterType
-    /// The default in scene-file syntax (`0.8`, `"#ffffff"`, `[0, 0]`, `true`).
-    public var defaultValue: String
-    public var minimum: Double?
-    public var maximum: Double?
-    public var doc: String
+    /// One line for `reel plugins` and the schema.
+    public var summary: String
+    /// The parameters, in the order `reel plugins describe` lists them.
+    public var parameters: [ParameterSpec]
 
-    public init(name: String, type: ParameterType, defaultValue: String, minimum: Double? = nil, maximum: Double? = nil, doc: String) {
-        (self.name, self.type, self.defaultValue, self.minimum, self.maximum, self.doc) = (name, type, defaultValue, minimum, maximum, doc)
+    public init(_ name: String, summary: String, parameters: [any AnyParam] = []) {
+        (self.name, self.summary, self.parameters) = (name, summary, parameters.map(\.spec))
+    }
+}
+
+/// One parameter of a plugin contribution, as the decoder, the schema and `reel plugins`
+/// see it. Made only by a typed `Param` declaration, which is also how the plugin reads it.
+public struct ParameterSpec: Sendable, Hashable {
+    public let name: String
+    public let type: ParameterType
+    /// The default as a value: what a use that leaves the parameter out gets.
+    public let defaultResolved: ResolvedValue
+    /// Bounds a scene's value must keep (numbers, integers and the components of vec2s).
+    public let minimum: Double?
+    public let maximum: Double?
+    public let doc: String
+    /// For a word out of a few (`order: reverse`): the words; nil for free text and other types.
+    public let choices: [String]?
+
+    init(name: String, type: ParameterType, default value: ResolvedValue, minimum: Double? = nil, maximum: Double? = nil,
+         doc: String, choices: [String]? = nil) {
+        (self.name, self.type, self.defaultResolved, self.minimum, self.maximum) = (name, type, value, minimum, maximum)
+        (self.doc, self.choices) = (doc, choices)
+    }
+
+    /// Whether a scene may keyframe it: numbers, integers, times, colours and vec2s.
+    public var isAnimatable: Bool {
+        switch type {
+        case .number, .integer, .time, .color, .vec2: return true
+        case .bool, .string: return false
+        }
+    }
+
+    /// The default in scene-file syntax (`0.8`, `"#ffffff"`, `[0, 0]`, `true`, `forward`), as
+    /// `reel plugins describe` prints it and a scene would write it: a choice's word and a
+    /// number-like text (an expression's `0`) bare, other text quoted.
+    public var defaultValue: String {
+        guard case let .string(text) = defaultResolved else { return defaultResolved.sceneText }
+        if choices != nil || Double(text) != nil { return text }
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+extension ResolvedValue {
+    /// The value as a scene file writes it: numbers without a trailing `.0`, colours quoted,
+    /// text bare when it is a plain word YAML reads as text, quoted otherwise.
+    public var sceneText: String {
+        switch self {
+        case let .number(v): return v.clean
+        case let .bool(b): return b ? "true" : "false"
+        case let .vec2(v): return "[\(v.x.clean), \(v.y.clean)]"
+        case let .color(c): return "\"\(c.description)\""
+        case let .string(s):
+            let plain = !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+                && Double(s) == nil && !["true", "false", "null", "yes", "no", "on", "off"].contains(s.lowercased())
+            return plain ? s : "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
     }
 }
 

@@ -790,8 +790,9 @@ final class SceneReader {
                 values[spec.name] = value
             }
             guard ok else { return nil }
-            // The plugin's own checks run on well-typed values only, and report like the rest.
-            let problems = catalog.problems(descriptor, values)
+            // A word outside a choice's words, then the plugin's own checks (on well-typed
+            // values only), all reported like the rest.
+            let problems = Self.choiceProblems(descriptor, values) + catalog.problems(descriptor, values)
             for problem in problems {
                 let node = given[problem.parameter]
                 var location = node?.location ?? nameNode.location
@@ -804,13 +805,28 @@ final class SceneReader {
         }
     }
 
+    /// The default as if the scene wrote it at the use, so that it is read (and checked
+    /// against the parameter's bounds: a shader file's DEFAULT may lie outside its own MIN
+    /// and MAX) exactly like a written value.
     static func defaultNode(_ spec: ParameterSpec, at location: SceneLocation) -> SourceNode {
-        if spec.type == .vec2 {
-            let parts = spec.defaultValue.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).split(separator: ",")
-            return .sequence(parts.map { .scalar($0.trimmingCharacters(in: .whitespaces), plain: true, location) }, location)
+        switch spec.defaultResolved {
+        case let .vec2(v):
+            return .sequence([.scalar(v.x.clean, plain: true, location), .scalar(v.y.clean, plain: true, location)], location)
+        case let .string(text):
+            return .scalar(text, plain: false, location)
+        case let .color(color):
+            return .scalar(color.description, plain: false, location)
+        case .number, .bool:
+            return .scalar(spec.defaultResolved.sceneText, plain: true, location)
         }
-        let plain = spec.type != .string && spec.type != .color
-        return .scalar(spec.defaultValue.trimmingCharacters(in: CharacterSet(charactersIn: "\"")), plain: plain, location)
+    }
+
+    /// Words outside the declared choices of the parameters that have them.
+    static func choiceProblems(_ descriptor: ContributionDescriptor, _ values: [String: ParameterValue]) -> [ParameterProblem] {
+        descriptor.parameters.compactMap { spec in
+            guard let choices = spec.choices, case let .string(word)? = values[spec.name], !choices.contains(word) else { return nil }
+            return ParameterProblem(parameter: spec.name, message: "expected one of \(choices.joined(separator: ", ")), found \"\(word)\"")
+        }
     }
 
     func parameterValue(_ node: SourceNode, spec: ParameterSpec, path: String) -> ParameterValue? {

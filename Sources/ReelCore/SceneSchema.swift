@@ -211,7 +211,7 @@ public enum SceneSchema {
             case .number, .time: value = animatable(ref(spec.type == .time ? "time" : "number"))
             case .integer: value = animatable(anyOf(.object([("type", "integer")]), ref("template")))
             case .bool: value = .object([("type", "boolean")])
-            case .string: value = .object([("type", "string")])
+            case .string: value = spec.choices.map(enumeration) ?? .object([("type", "string")])
             case .color: value = animatable(ref("color"))
             case .vec2: value = animatable(ref("vec2OrNumber"))
             }

@@ -86,8 +86,12 @@ struct RegistryTests {
         #expect(throws: ReelError.self) { try PluginRegistry([MotionPlugin(), MotionPlugin()]) }
     }
 
-    @Test func rejectsAContributionNamingAnotherPlugin() {
-        #expect(throws: ReelError.self) { try PluginRegistry([Named(name: "mine", contributions: [Orbit()])]) }
+    /// A contribution no longer names its plugin (the registry fills it in), so it cannot name
+    /// another one: it is known under the plugin that registers it, and only under that one.
+    @Test func aContributionIsNamedAfterThePluginThatRegistersIt() throws {
+        let registry = try PluginRegistry([Named(name: "mine", contributions: [Orbit()])])
+        #expect(registry.catalog.contributions.map(\.qualifiedName) == ["mine.orbit"])
+        #expect(registry.animationPass("mine.orbit") != nil && registry.animationPass("motion.orbit") == nil)
     }
 
     @Test func catalogListsTheContributionsAndFindsPasses() throws {

@@ -7,7 +7,7 @@ import Testing
 struct AnimationContextTests {
     /// Records what `layer(at:)` answers, as the layer's x at t - 1, in its opacity.
     struct LookBack: AnimationPass {
-        let descriptor = ContributionDescriptor(plugin: "probe", name: "look-back", kind: .animation, summary: "", parameters: [])
+        let declaration = ContributionDeclaration("look-back", summary: "")
         func animate(_ layer: inout LayerState, in context: AnimationContext) {
             layer.opacity = context.layer(at: context.time - 1)?.transform.tx ?? -1
         }
@@ -15,7 +15,7 @@ struct AnimationContextTests {
 
     /// Moves the layer 1000 px right: must run before `look-back` to be seen by it.
     struct Shove: AnimationPass {
-        let descriptor = ContributionDescriptor(plugin: "probe", name: "shove", kind: .animation, summary: "", parameters: [])
+        let declaration = ContributionDeclaration("shove", summary: "")
         func animate(_ layer: inout LayerState, in context: AnimationContext) {
             layer.transform = .translation(Vec2(1000, 0)) * layer.transform
         }
@@ -23,7 +23,7 @@ struct AnimationContextTests {
 
     /// Keeps the ids it was told its children are, as the layer's id.
     struct ListChildren: AnimationPass {
-        let descriptor = ContributionDescriptor(plugin: "probe", name: "children", kind: .animation, summary: "", parameters: [])
+        let declaration = ContributionDeclaration("children", summary: "")
         func animate(_ layer: inout LayerState, in context: AnimationContext) {
             layer.id = context.childIDs.joined(separator: ",")
         }
@@ -31,9 +31,9 @@ struct AnimationContextTests {
 
     /// Accepts only `mode: a` or `mode: b`, pointing at the third character of anything else (offset 2).
     struct Picky: AnimationPass {
-        let descriptor = ContributionDescriptor(plugin: "probe", name: "picky", kind: .animation, summary: "", parameters: [
-            ParameterSpec(name: "mode", type: .string, defaultValue: "a", doc: ""),
-            ParameterSpec(name: "count", type: .integer, defaultValue: "1", minimum: 1, maximum: 4, doc: ""),
+        let declaration = ContributionDeclaration("picky", summary: "", parameters: [
+            Param.string("mode", default: "a", doc: ""),
+            Param.integer("count", default: 1, in: 1...4, doc: ""),
         ])
         func validate(_ parameters: [String: ParameterValue]) -> [ParameterProblem] {
             guard case let .string(mode)? = parameters["mode"], mode != "a", mode != "b" else { return [] }

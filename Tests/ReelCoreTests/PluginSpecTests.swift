@@ -8,9 +8,9 @@ struct PluginSpecTests {
     struct Crossed: AnimationPass {
         var minimum: Double
         var maximum: Double
-        var descriptor: ContributionDescriptor {
-            ContributionDescriptor(plugin: "crossed", name: "spin", kind: .animation, summary: "", parameters: [
-                ParameterSpec(name: "turns", type: .number, defaultValue: "1", minimum: minimum, maximum: maximum, doc: ""),
+        var declaration: ContributionDeclaration {
+            ContributionDeclaration("spin", summary: "", parameters: [
+                Param.number("turns", default: 1, minimum: minimum, maximum: maximum, doc: ""),
             ])
         }
         func animate(_ layer: inout LayerState, in context: AnimationContext) {}
@@ -38,7 +38,7 @@ struct PluginSpecTests {
 
     @Test func aCatalogMadeWithoutTheRegistryDoesNotTrapOnCrossedBounds() {
         // The decoder's own guard: the use is read without a range rather than trapping.
-        let catalog = PluginCatalog([Crossed(minimum: 5, maximum: 1).descriptor])
+        let catalog = PluginCatalog([Crossed(minimum: 5, maximum: 1).descriptor(plugin: "crossed")])
         #expect(throws: Never.self) {
             _ = try? SceneDecoder(catalog: catalog)
                 .decode("reel: 1\ncanvas: { size: [10, 10], fps: 10, duration: 1s }\nlayers:\n  - { rect: { size: 2 }, animate: [{ spin: { turns: 3 } }] }\n")

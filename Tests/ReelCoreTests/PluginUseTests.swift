@@ -5,17 +5,17 @@ import Testing
 struct PluginUseTests {
     static let catalog = PluginCatalog([
         ContributionDescriptor(plugin: "postfx", name: "vignette", kind: .pass, summary: "Darkens the corners", parameters: [
-            ParameterSpec(name: "strength", type: .number, defaultValue: "0.3", minimum: 0, maximum: 1, doc: "How dark"),
-            ParameterSpec(name: "tint", type: .color, defaultValue: "#000000", doc: "Corner colour"),
+            Param.number("strength", default: 0.3, in: 0...1, doc: "How dark").spec,
+            Param.color("tint", default: .black, doc: "Corner colour").spec,
         ]),
         ContributionDescriptor(plugin: "postfx", name: "glow", kind: .pass, summary: "", parameters: []),
         ContributionDescriptor(plugin: "other", name: "glow", kind: .pass, summary: "", parameters: []),
         ContributionDescriptor(plugin: "shaders", name: "plasma", kind: .layer, summary: "", parameters: [
-            ParameterSpec(name: "speed", type: .number, defaultValue: "1", doc: "Cycles a second"),
-            ParameterSpec(name: "centre", type: .vec2, defaultValue: "[0, 0]", doc: "Where it swirls"),
+            Param.number("speed", default: 1, doc: "Cycles a second").spec,
+            Param.vec2("centre", default: .zero, doc: "Where it swirls").spec,
         ]),
         ContributionDescriptor(plugin: "motion", name: "wiggle", kind: .animation, summary: "", parameters: [
-            ParameterSpec(name: "amplitude", type: .number, defaultValue: "8", doc: "Pixels"),
+            Param.number("amplitude", default: 8, doc: "Pixels").spec,
         ]),
     ])
 
