@@ -160,6 +160,9 @@ struct RenderCommand: ParsableCommand {
         do {
             try reportingErrors {
                 var scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
+                for warning in ScenePreflight.shaderWarnings(scene) {
+                    printError("warning: \(warning.location.map { "\($0): " } ?? "")\(warning.message)")
+                }
                 // Assets are checked before GL starts: a FIFO, a playlist or a picture bomb fails here.
                 try AssetPreflight.check(scene)
                 let original = scene

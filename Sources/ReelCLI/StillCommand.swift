@@ -68,6 +68,9 @@ struct StillCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             var scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
+            for warning in ScenePreflight.shaderWarnings(scene) {
+                printError("warning: \(warning.location.map { "\($0): " } ?? "")\(warning.message)")
+            }
             // Hostile or broken asset files are refused here, located, before GL starts.
             try AssetPreflight.check(scene)
             let index: Int

@@ -49,7 +49,17 @@ extension SceneReader {
                        at: entry.value, path: path)
                 continue
             }
-            let shader = ShaderFile(name: entry.key, path: file, resolvedPath: resolved, source: source)
+            // ISF: a NAME.vs beside NAME.fs is its vertex shader (sent files: only if it was sent).
+            var vertexSource: String?, vertexPath: String?
+            if let companion = ShaderFile.vertexCompanion(of: resolved) {
+                let readFrom = self.files.map { $0[companion] } ?? companion
+                if let readFrom, let data = FileManager.default.contents(atPath: readFrom), data.count <= limits.maxFileBytes,
+                   let text = String(data: data, encoding: .utf8) {
+                    (vertexSource, vertexPath) = (text, companion)
+                }
+            }
+            let shader = ShaderFile(name: entry.key, path: file, resolvedPath: resolved, source: source,
+                                    vertexSource: vertexSource, vertexPath: vertexPath)
             do {
                 let contents = try reader.read(shader)
                 catalog.contributions += contents.descriptors
