@@ -70,6 +70,7 @@ extension SceneReader {
                     _ = registerAsset(name: name, file: absolute, node: entry.value, path: path + " (IMPORTED \(name))")
                 }
             } catch let error as ShaderFileError {
+                refusedShaders.insert(entry.key)
                 report(Diagnostic(error.code, error.message, at: SceneLocation(file: resolved, line: error.line, column: error.column),
                                               path: path, suggestion: error.suggestion))
             } catch {

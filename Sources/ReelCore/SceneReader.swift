@@ -10,6 +10,9 @@ final class SceneReader {
     let limits: SceneLimits
     /// Grows by the scene's shader files once `shaders:` is read.
     var catalog: PluginCatalog
+    /// Shader names whose file was refused (and reported, at the file's line): a layer or
+    /// pass that uses one is not reported a second time as an unknown shader.
+    var refusedShaders: Set<String> = []
     let shaderReader: (any ShaderFileReader)?
     /// The scene file's folder, for resolving asset paths; nil for scenes from memory.
     let baseDirectory: String?
@@ -767,6 +770,8 @@ final class SceneReader {
         case .layer: "shader"
         }
         switch catalog.resolve(name, kind: kind) {
+        case .unknown where refusedShaders.contains(name) || refusedShaders.contains(name.replacingOccurrences(of: "shaders.", with: "")):
+            return nil
         case let .unknown(nearest):
             let available = catalog.contributions.filter { $0.kind == kind }.map(\.qualifiedName)
             report(.unknownPlugin, "no installed plugin provides the \(what) '\(name)'" +

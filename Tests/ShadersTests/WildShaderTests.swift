@@ -95,6 +95,16 @@ struct WildShaderTests {
         #expect(abs(ShaderFixture.pixel(image, 80, 60)[0] - 128) <= 1, "level clamped to 1: \(ShaderFixture.pixel(image, 80, 60))")
     }
 
+    @Test func anUnsupportedInputIsReportedOnceAtItsLine() throws {
+        let error = #expect(throws: SceneError.self) {
+            try WildFixture.scene(WildFixture.generator("audio"), shaders: ["audio.fs"])
+        }
+        #expect(error?.diagnostics.count == 1, "\(error?.diagnostics.map(\.message) ?? [])")
+        let diagnostic = try #require(error?.diagnostics.first)
+        #expect(diagnostic.location?.file.hasSuffix("Wild/audio.fs") == true && diagnostic.location?.line == 5)
+        #expect(diagnostic.message.contains("audio inputs are not supported"), "\(diagnostic.message)")
+    }
+
     // MARK: - Shadertoy inputs
 
     @Test func channelTimeAndSampleRateAreSet() throws {
