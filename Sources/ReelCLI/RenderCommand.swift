@@ -98,6 +98,9 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scene parameter (repeatable).", valueName: "name=value"))
     var overrides: [String] = []
 
+    @Option(help: ArgumentHelp("With a shader file (.fs, .glsl, .frag) in place of the scene: the picture or video a filter is applied to. A shader file alone is a scene: a generator fills a 1280×720 canvas, a filter is a pass over --input, and --set NAME=VALUE sets its inputs.", valueName: "file"))
+    var input: String?
+
     @Option(help: ArgumentHelp("Render on workers: local:N (N worker processes here), http://host:port[,…] (`reel worker`s; token from REEL_WORKER_TOKEN) or modal:https://… (see `reel modal init`). Chunks are joined without re-encoding.", valueName: "target"))
     var dispatch: String?
 
@@ -159,7 +162,9 @@ struct RenderCommand: ParsableCommand {
         defer { signals.stop() }
         do {
             try reportingErrors {
-                var scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
+                var scene = ShaderFileScene.isShaderFile(self.scene)
+                    ? try ShaderFileScene.scene(shader: self.scene, input: input, settings: overrides, plugins: ReelCLI.plugins)
+                    : try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
                 for warning in ScenePreflight.shaderWarnings(scene) {
                     printError("warning: \(warning.location.map { "\($0): " } ?? "")\(warning.message)")
                 }

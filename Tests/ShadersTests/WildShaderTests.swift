@@ -105,6 +105,28 @@ struct WildShaderTests {
         #expect(diagnostic.message.contains("audio inputs are not supported"), "\(diagnostic.message)")
     }
 
+    // MARK: - A shader file alone is a scene
+
+    @Test func aGeneratorFileIsASceneThatFillsTheCanvas() throws {
+        let path = WildFixture.folder.appendingPathComponent("globaltime.glsl").path
+        let scene = try ShaderFileScene.scene(shader: path, input: nil, settings: [], plugins: .standard)
+        #expect(scene.canvas.width == 1280 && scene.canvas.height == 720)
+        let image = try ShaderFixture.render(scene, frame: 3)
+        #expect(ShaderFixture.pixel(image, 640, 360)[3] == 255)
+    }
+
+    @Test func aFilterFileIsAPassOverTheInputWithItsInputsSet() throws {
+        let folder = ShaderFixture.folder
+        let scene = try ShaderFileScene.scene(shader: folder.appendingPathComponent("invert.fs").path,
+                                              input: folder.appendingPathComponent("card.png").path, settings: ["amount=1"], plugins: .standard)
+        #expect(scene.passes.count == 1)
+        let image = try ShaderFixture.render(scene)
+        #expect(ShaderFixture.pixel(image, 640, 360)[3] == 255)
+        #expect(throws: SceneError.self) {
+            try ShaderFileScene.scene(shader: folder.appendingPathComponent("invert.fs").path, input: nil, settings: ["amout=1"], plugins: .standard)
+        }
+    }
+
     // MARK: - Shadertoy inputs
 
     @Test func channelTimeAndSampleRateAreSet() throws {
