@@ -5,7 +5,7 @@ import ReelCore
 /// comment (`INPUTS`, `PASSES`, `IMPORTED`) over GLSL that uses ISF's built-ins, translated
 /// here to GLSL ES 3.00. See https://isf.video for the format.
 enum ISF {
-    static let inputTypes = ["event", "bool", "long", "float", "point2D", "color", "image"]
+    static let inputTypes = ["event", "bool", "long", "float", "point2D", "color", "image", "audio", "audioFFT"]
 
     /// True when `source` starts with a comment holding a JSON object: how ISF files begin.
     static func looksLikeISF(_ source: String) -> Bool {
@@ -58,9 +58,17 @@ enum ISF {
             guard let type = input["TYPE"] as? String else {
                 throw ShaderFileError(.shaderFile, "input '\(name)' has no TYPE", line: line)
             }
+            // Audio: a render has no live audio, so the input reads silence (an empty picture),
+            // as in a host with nothing playing; a scene may set it to a picture asset.
+            if type == "audio" || type == "audioFFT" {
+                warnings.append("\(file.resolvedPath):\(line): input '\(name)': \(type) input: a render has no live audio, so it "
+                                + "reads silence (an empty picture) unless the scene names a picture asset for it")
+                inputs.append(ShaderInput(name: name, kind: .image, parameter: .text(Param.string(
+                    name, default: "", doc: "(ISF \(type): silence in a render, or the name of a scene asset)")), line: line))
+                continue
+            }
             guard let kind = ShaderInput.Kind(rawValue: type) else {
-                let why = type.hasPrefix("audio") ? "audio inputs are not supported: a render has no live audio"
-                    : "unknown input type '\(type)'"
+                let why = "unknown input type '\(type)'"
                 throw ShaderFileError(.shaderFile, "input '\(name)': \(why); ISF input types are \(inputTypes.joined(separator: ", "))",
                                       line: lineOf("\"\(type)\""), suggestion: nearestName(to: type, in: inputTypes))
             }

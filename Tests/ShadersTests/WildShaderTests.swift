@@ -95,14 +95,23 @@ struct WildShaderTests {
         #expect(abs(ShaderFixture.pixel(image, 80, 60)[0] - 128) <= 1, "level clamped to 1: \(ShaderFixture.pixel(image, 80, 60))")
     }
 
-    @Test func anUnsupportedInputIsReportedOnceAtItsLine() throws {
+    @Test func anUnsupportedFeatureIsReportedOnceAtItsLine() throws {
         let error = #expect(throws: SceneError.self) {
-            try WildFixture.scene(WildFixture.generator("audio"), shaders: ["audio.fs"])
+            try WildFixture.scene(WildFixture.generator("bufferchannel"), shaders: ["bufferchannel.glsl"])
         }
         #expect(error?.diagnostics.count == 1, "\(error?.diagnostics.map(\.message) ?? [])")
         let diagnostic = try #require(error?.diagnostics.first)
-        #expect(diagnostic.location?.file.hasSuffix("Wild/audio.fs") == true && diagnostic.location?.line == 5)
-        #expect(diagnostic.message.contains("audio inputs are not supported"), "\(diagnostic.message)")
+        #expect(diagnostic.location?.file.hasSuffix("Wild/bufferchannel.glsl") == true && diagnostic.location?.line == 1)
+        #expect(diagnostic.message.contains("buf://Buffer A"), "\(diagnostic.message)")
+    }
+
+    @Test func anAudioInputReadsSilenceWithAWarning() throws {
+        let scene = try WildFixture.scene(WildFixture.generator("audio"), shaders: ["audio.fs"])
+        let warnings = ScenePreflight.shaderWarnings(scene)
+        #expect(warnings.count == 1 && warnings.first?.location?.line == 5)
+        #expect(warnings.first?.message.contains("no live audio") == true, "\(warnings)")
+        let image = try ShaderFixture.render(scene)
+        #expect(ShaderFixture.pixel(image, 80, 60) == [32, 32, 40, 255], "silence: the background shows")
     }
 
     // MARK: - A shader file alone is a scene

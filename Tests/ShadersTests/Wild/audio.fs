@@ -1,5 +1,5 @@
 /*{
-    "DESCRIPTION": "An audio input, which a render cannot feed: refused once, at its line",
+    "DESCRIPTION": "An audio input: a render has no live audio, so it reads silence, with a warning",
     "ISFVSN": "2",
     "INPUTS": [
         { "NAME": "waveform", "TYPE": "audio" }
