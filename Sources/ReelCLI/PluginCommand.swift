@@ -151,10 +151,13 @@ struct PluginTemplate {
                     .target(name: "\(type)Plugin", dependencies: [
                         .product(name: "ReelCore", package: "\(reel)"), .product(name: "ReelGL", package: "\(reel)"),
                     ]),
-                    // `reel` with the plugin loaded.
+                    // `reel` with the plugin loaded: every command but remote dispatch, so nothing here
+                    // builds an HTTP stack. For `worker` and `render --dispatch` too, depend on the
+                    // "ReelCLIDispatch" product instead and call ReelCLIDispatch.main in main.swift.
                     .executableTarget(name: "reel-\(name)", dependencies: ["\(type)Plugin", .product(name: "ReelCLI", package: "\(reel)")]),
                     .testTarget(name: "\(type)PluginTests", dependencies: [
-                        "\(type)Plugin", .product(name: "Reel", package: "\(reel)"), .product(name: "ReelGL", package: "\(reel)"),
+                        "\(type)Plugin", .product(name: "Reel", package: "\(reel)"), .product(name: "ReelCore", package: "\(reel)"),
+                        .product(name: "ReelGL", package: "\(reel)"),
                     ]),
                 ],
                 swiftLanguageModes: [.v6]
@@ -222,7 +225,8 @@ struct PluginTemplate {
 
             """),
             ("Sources/reel-\(name)/main.swift", """
-            // `reel` with the \(name) plugin: every command, and scenes may use \(name).pulse and \(name).tint.
+            // `reel` with the \(name) plugin: every command but remote dispatch (see Package.swift),
+            // and scenes may use \(name).pulse and \(name).tint.
             import \(type)Plugin
             import ReelCLI
 

@@ -1,8 +1,9 @@
 import ArgumentParser
 
-/// `reel render`'s options for remote dispatch. They belong to ReelCLI, not to the dispatch
-/// module, so that `reel render --help` reads the same in every build and a reel built without
-/// dispatch can name them when it refuses them; a `RenderDispatcher` gets them as parsed.
+/// `reel render`'s options for remote dispatch, handed to the `RenderDispatcher` as parsed.
+/// They belong to ReelCLI, not to the dispatch module, so that a reel built without dispatch
+/// still parses them and refuses `--dispatch` with a sentence saying why, rather than as an
+/// unknown option; there `--help` hides them.
 package struct RenderDispatchOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Render on workers: local:N (N worker processes here), http://host:port[,…] (`reel worker`s; token from REEL_WORKER_TOKEN) or modal:https://… (see `reel modal init`). Chunks are joined without re-encoding.", valueName: "target"))
     package var dispatch: String?
@@ -37,7 +38,7 @@ package struct RenderDispatchOptions: ParsableArguments {
     /// - Throws: `ValidationError` (a usage error) naming the option.
     func check() throws {
         if dispatch != nil, ReelCLI.extensions.dispatcher == nil {
-            throw ValidationError("this reel was built without remote dispatch, so it has no --dispatch; use Reel's own `reel`, or build this one with ReelCLIDispatch.main(plugins:) (see README, \"Write your own plugin\")")
+            throw ValidationError("this reel was built without remote dispatch, so it has no --dispatch; render without it, or with a reel made by ReelCLIDispatch.main(plugins:) (the ReelCLIDispatch product) instead of ReelCLI.main")
         }
         if dispatch == nil, chunkFrames != nil || maxInFlight != nil || plan || pricePerSecond != nil {
             throw ValidationError("--chunk-frames, --max-in-flight, --plan and --price go with --dispatch")
