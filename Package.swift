@@ -121,7 +121,9 @@ let package = Package(
             "ReelDispatch", "Reel", "ReelCore", "ReelGL", "ReelMedia", "reel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], exclude: ["Support"]),
-        .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"], exclude: ["Support", "Corpus"]),
+        // The commands run as processes of `reel`; ReelCLI is imported too, for the command line
+        // without dispatch that a plugin's reel has.
+        .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelCLI", "ReelMedia"], exclude: ["Support", "Corpus"]),
         // Replays the committed fuzz seeds and regressions (Tests/Fuzz) without sanitizers.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["ReelFuzzing"]),
     ],
