@@ -20,13 +20,21 @@ let package = Package(
         // Fuzz targets: a libFuzzer binary under `make fuzz`, a replay tool in a normal build.
         .executable(name: "reel-fuzz", targets: ["reel-fuzz"]),
     ],
+    traits: [
+        // SwiftPM resolves every dependency a package declares, whichever of its products are
+        // used; a trait is what keeps the HTTP stack out of a package that needs no dispatch.
+        // `reel plugin new` writes `.package(…, traits: [])`: its graph has no SwiftNIO, and
+        // ReelDispatch and ReelCLIDispatch are not for it (they stop with an #error that says so).
+        .trait(name: "RemoteDispatch", description: "ReelDispatch and ReelCLIDispatch: reel worker, modal init, render --dispatch (Hummingbird, AsyncHTTPClient, SwiftNIO)"),
+        .default(enabledTraits: ["RemoteDispatch"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
-        // The worker's HTTP server and the coordinator's client (ReelDispatch only: a package that
-        // uses ReelCLI, Reel or the plugins never resolves or builds them). Hummingbird's
-        // optional traits (swift-configuration, full Foundation) are left off: Reel needs neither.
+        // The worker's HTTP server and the coordinator's client: ReelDispatch's alone, under the
+        // RemoteDispatch trait. Hummingbird's optional traits (swift-configuration, full
+        // Foundation) are left off: Reel needs neither.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
@@ -79,8 +87,8 @@ let package = Package(
             name: "ReelDispatch",
             dependencies: [
                 "Reel", "ReelCore", "ReelGL", "ReelMedia",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["RemoteDispatch"])),
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["RemoteDispatch"])),
             ],
             exclude: ["README.md", "MODAL.md"]
         ),
