@@ -52,6 +52,12 @@ public enum ReelCLI {
         // `reel rendr …` and `reel help rendr`: say which command was meant.
         let asked = arguments.first == "help" ? arguments.dropFirst().first : arguments.first
         if let asked, !asked.hasPrefix("-"), asked != "help", !ReelCommand.configuration.subcommands.contains(where: { $0.configuration.commandName == asked }) {
+            if ReelCLI.extensions.dispatcher == nil, ["worker", "worker-render", "modal"].contains(asked) {
+                // A plugin's reel without ReelCLIDispatch: say what is missing, not "misspelt".
+                printError("error[\(ReelError.Code.badArgument)]: '\(asked)' comes with remote dispatch, and this reel was built without it")
+                printError("  use Reel's own `reel`, or make this one with ReelCLIDispatch.main(plugins:) (the ReelCLIDispatch product)")
+                ReelCommand.exit(withError: ExitCode(64))
+            }
             let suggestion = nearestName(to: asked, in: names).map { " (did you mean \"\($0)\"?)" } ?? ""
             printError("error[\(ReelError.Code.badArgument)]: '\(asked)' is not a reel command\(suggestion)")
             printError("  the commands: \(names.joined(separator: ", ")); `reel --help` explains each")

@@ -191,11 +191,3 @@ func workerToken(file: String?) throws -> String? {
     let token = ProcessInfo.processInfo.environment["REEL_WORKER_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines)
     return token?.isEmpty == false ? token : nil
 }
-
-extension TestFaults {
-    /// `REEL_WORKER_FAULT` (`corrupt`, `hang`): how a worker misbehaves on purpose, so the
-    /// coordinator's checks can be tested against real workers. None when unset.
-    static var worker: WorkerFault? {
-        ProcessInfo.processInfo.environment["REEL_WORKER_FAULT"].flatMap(WorkerFault.init(rawValue:))
-    }
-}
