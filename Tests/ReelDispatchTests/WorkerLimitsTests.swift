@@ -1,6 +1,6 @@
 import Foundation
 import ReelMedia
-@testable import RemoteDispatch
+@testable import ReelDispatch
 import Testing
 
 /// The limits that keep a hostile request from holding a real `reel worker` (issue #15): frames

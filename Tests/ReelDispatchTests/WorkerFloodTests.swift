@@ -45,7 +45,7 @@ import Testing
     }
 
     static func flood(_ worker: WorkerProcess, _ floods: String, _ options: [String]) async throws -> Report {
-        let script = WorkerProcess.packageRoot.appendingPathComponent("Tests/RemoteDispatchTests/Support/worker_flood.py").path
+        let script = WorkerProcess.packageRoot.appendingPathComponent("Tests/ReelDispatchTests/Support/worker_flood.py").path
         let arguments = [script, String(worker.port), worker.token ?? "", String(worker.process.processIdentifier), floods] + options
         let output = try await offThread { try runToEnd("/usr/bin/python3", arguments, limit: 180) }
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])

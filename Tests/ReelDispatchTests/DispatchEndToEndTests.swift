@@ -2,7 +2,7 @@ import Foundation
 import Reel
 import ReelGL
 import ReelMedia
-@testable import RemoteDispatch
+@testable import ReelDispatch
 import Synchronization
 import Testing
 
