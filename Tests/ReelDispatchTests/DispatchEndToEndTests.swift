@@ -100,7 +100,9 @@ final class DispatchEndToEndTests {
         defer { hung.stop(); good.stop() }
         let out = folder + "/hang.mp4"
         let run = try await reel(["render", Self.scenes + "/hello.yaml", "-o", out, "--frames", "0-19", "--dispatch", "\(hung.baseURL),\(good.baseURL)",
-                            "--chunk-frames", "5", "--chunk-timeout", "2", "--chunk-cache", cache], environment: ["REEL_WORKER_TOKEN": token])
+                            "--chunk-frames", "5", "--chunk-timeout", "10", "--chunk-cache", cache], environment: ["REEL_WORKER_TOKEN": token])
+        // 10 s, not less: the good worker's first chunk starts a render process and a GL
+        // context, which on a loaded two-core machine took more than 2 s (CI failed on it).
         #expect(run.status == 0, "\(run.stderr)")
         #expect(hung.stderr.contains("started"))
         try await expectSameAsLocal(out, scene: Self.scenes + "/hello.yaml", frames: 0...19)
