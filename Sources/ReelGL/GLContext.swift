@@ -12,8 +12,8 @@ public final class GLContext {
     let thread: GLThread
     let releaseQueue = GLReleaseQueue()
     private(set) var session: EGLSession?
-    /// Faults a test asked for with `REEL_GL_FAULT`; none in normal runs.
-    let faults = GLFaults.fromEnvironment()
+    /// Faults a test asked for (`HeadlessGL.open(faults:)`); none in normal runs.
+    let faults: GLFaults
     /// Live objects by kind, readable from any thread.
     public let census = GLObjectCensus()
     /// True when the context is desktop OpenGL (compatibility profile, ≥ 4.3) rather than
@@ -21,8 +21,9 @@ public final class GLContext {
     /// GLSL ES 3.00, which shader files from other hosts need.
     public let acceptsDesktopGLSL: Bool
 
-    init(thread: GLThread, choice: GLDeviceChoice) throws {
+    init(thread: GLThread, choice: GLDeviceChoice, faults: GLFaults) throws {
         self.thread = thread
+        self.faults = faults
         let session = try EGLSession.open(choice: choice)
         self.session = session
         acceptsDesktopGLSL = session.isDesktop
