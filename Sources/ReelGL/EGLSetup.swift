@@ -24,13 +24,27 @@ public enum GLDeviceChoice: Sendable, Hashable {
     }
 }
 
+/// Which OpenGL API the context speaks.
+public enum GLAPIChoice: Sendable, Hashable {
+    /// A desktop GL compatibility context (≥ 4.3) where the driver offers one, else OpenGL ES 3.
+    case preferDesktop
+    /// OpenGL ES 3 only: shader files then go through the ES translation (see
+    /// Plugins/Shaders/README.md), and `.vs` files or files with their own `main()` are refused.
+    case es
+
+    /// Reads `REEL_GL_API`: `es` asks for `.es`; unset, empty or anything else is `.preferDesktop`.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> GLAPIChoice {
+        environment["REEL_GL_API"]?.trimmingCharacters(in: .whitespaces).lowercased() == "es" ? .es : .preferDesktop
+    }
+}
+
 /// An initialised EGL display with a current OpenGL ES 3 context on the calling thread.
 ///
 /// Where the driver offers it (Mesa and NVIDIA both do), the context is a desktop OpenGL
 /// compatibility-profile context of version 4.3 or later instead: it runs Reel's GLSL ES 3.00
 /// unchanged (ES 3 compatibility is part of GL 4.3) and also compiles the desktop GLSL that
 /// third-party shader files (ISF, Shadertoy ports) are written in, as the hosts they come
-/// from do. `REEL_GL_API=es` asks for the plain ES context.
+/// from do. `GLAPIChoice.es` asks for the plain ES context.
 struct EGLSession {
     var display: EGLDisplay
     var context: EGLContext
@@ -45,7 +59,7 @@ struct EGLSession {
 
     /// Tries displays in DESIGN.md's order and makes a context current on the first that
     /// works. Must run on the thread that will own the context.
-    static func open(choice: GLDeviceChoice) throws -> EGLSession {
+    static func open(choice: GLDeviceChoice, api: GLAPIChoice) throws -> EGLSession {
         let inventory = EGLInventory.read()
         let handles = EGLInventory.enumerateDevices()
         var candidates: [(description: String, index: Int?, software: Bool, open: () -> EGLDisplay?)] = []
@@ -87,7 +101,7 @@ struct EGLSession {
                 guard let display = candidate.open(), display != reel_egl_no_display() else {
                     throw eglFailure(.eglNoDisplay, "no display", function: "eglGetPlatformDisplayEXT")
                 }
-                var session = try makeContext(on: display)
+                var session = try makeContext(on: display, api: api)
                 session.description = candidate.description
                 session.deviceIndex = candidate.index
                 session.deviceIsSoftware = candidate.software
@@ -104,13 +118,13 @@ struct EGLSession {
                         ]).joined(separator: "\n"))
     }
 
-    private static func makeContext(on display: EGLDisplay) throws -> EGLSession {
+    private static func makeContext(on display: EGLDisplay, api: GLAPIChoice) throws -> EGLSession {
         var major: EGLint = 0, minor: EGLint = 0
         guard eglInitialize(display, &major, &minor) == EGL_TRUE else {
             throw eglFailure(.eglNoDisplay, "could not initialise the display", function: "eglInitialize")
         }
         let extensions = splitExtensions(eglQueryString(display, EGLint(EGL_EXTENSIONS)))
-        if ProcessInfo.processInfo.environment["REEL_GL_API"]?.lowercased() != "es",
+        if api == .preferDesktop,
            let desktop = makeDesktopContext(on: display, extensions: extensions) {
             return desktop
         }

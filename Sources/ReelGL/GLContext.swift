@@ -21,10 +21,10 @@ public final class GLContext {
     /// GLSL ES 3.00, which shader files from other hosts need.
     public let acceptsDesktopGLSL: Bool
 
-    init(thread: GLThread, choice: GLDeviceChoice, faults: GLFaults) throws {
+    init(thread: GLThread, choice: GLDeviceChoice, api: GLAPIChoice, faults: GLFaults) throws {
         self.thread = thread
         self.faults = faults
-        let session = try EGLSession.open(choice: choice)
+        let session = try EGLSession.open(choice: choice, api: api)
         self.session = session
         acceptsDesktopGLSL = session.isDesktop
         func string(_ name: Int32) -> String {

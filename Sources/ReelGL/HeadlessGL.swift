@@ -22,14 +22,17 @@ public final class HeadlessGL: @unchecked Sendable {
     /// Starts a GL thread and makes a context current on it.
     /// - Parameters:
     ///   - device: which EGL display to use; the default reads `REEL_EGL_DEVICE`.
+    ///   - api: desktop GL where offered, or ES only; the default reads `REEL_GL_API`.
     ///   - faults: faults to inject, for tests (see `GLFaults`); the default is none.
     /// - Throws: `E-GL-DEVICE-OVERRIDE`, `E-GL-NO-DISPLAY` or `E-GL-NO-CONTEXT` with the
     ///   displays tried and why each failed.
-    public static func open(device: GLDeviceChoice? = nil, label: String = "reel.gl", faults: GLFaults = .none) throws -> HeadlessGL {
+    public static func open(device: GLDeviceChoice? = nil, api: GLAPIChoice? = nil, label: String = "reel.gl",
+                            faults: GLFaults = .none) throws -> HeadlessGL {
         let choice = try device ?? GLDeviceChoice.fromEnvironment()
+        let api = api ?? GLAPIChoice.fromEnvironment()
         let thread = GLThread(name: label)
         do {
-            let context = try thread.sync { try GLContext(thread: thread, choice: choice, faults: faults) }
+            let context = try thread.sync { try GLContext(thread: thread, choice: choice, api: api, faults: faults) }
             return HeadlessGL(thread: thread, context: context)
         } catch {
             thread.stop()

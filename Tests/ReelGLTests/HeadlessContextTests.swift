@@ -30,6 +30,17 @@ struct HeadlessContextTests {
         }
     }
 
+    /// `.es` (what `REEL_GL_API=es` asks for) gives the plain ES context even where desktop GL
+    /// is offered, passed as a value: the context reads no environment of its own.
+    @Test func anESContextCanBeAskedFor() throws {
+        let gl = try HeadlessGL.open(device: .automatic, api: .es)
+        defer { gl.close() }
+        #expect(gl.info.version.hasPrefix("OpenGL ES 3"), "got \(gl.info.version)")
+        #expect(try gl.sync { !$0.acceptsDesktopGLSL })
+        #expect(GLAPIChoice.fromEnvironment(["REEL_GL_API": "ES"]) == .es)
+        #expect(GLAPIChoice.fromEnvironment([:]) == .preferDesktop)
+    }
+
     @Test func closeIsIdempotent() throws {
         let gl = try HeadlessGL.open(device: .automatic)
         gl.close()
