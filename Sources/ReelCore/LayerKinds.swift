@@ -132,7 +132,7 @@ extension LayerKind {
             .optional(required: true)
         public static let size = SceneProperty.vec2("size", default: .zero, scalar: true, in: 0...Double.greatestFiniteMagnitude,
                                                     doc: "The drawn rectangle, centred on the layer's origin.").optional(absent: "the canvas size")
-        public static let params = PropertyDescription(key: "params", type: .section("shader params"), animatable: false,
+        public static let params = PropertyDescription(key: "params", type: .parameters, animatable: false,
                                                        doc: "The shader's parameters, each a constant or keyframes.")
     }
 }

@@ -38,8 +38,9 @@ extension Scene {
 extension Canvas {
     /// The keys of `canvas`.
     public enum Keys {
-        public static let size = SceneProperty.vec2("size", default: Vec2(1920, 1080), animatable: false,
-                                                    doc: "[width, height] in whole pixels.").required()
+        public static let size = SceneProperty.custom("size", type: .pixelSize, default: Vec2(1920, 1080), defaultText: "1920×1080",
+                                                      doc: "[width, height] in whole pixels.",
+                                                      parse: { reader, node, path in reader.vec2(node, path: path, allowScalar: false) }).required()
         public static let fps = SceneProperty.number("fps", default: 30, in: 0...1000, exclusiveMinimum: true, animatable: false,
                                                      doc: "Frames per second.")
         public static let duration = SceneProperty.time("duration", default: 5, doc: "The scene's length: 2s, 500ms, 90f or seconds.")
@@ -204,6 +205,8 @@ extension Paint {
     public enum LinearKeys {
         /// The paint's own key: `fill: { linear: { from, to, stops } }`.
         public static let name = "linear"
+        /// What the gradient is, for the schema and the docs.
+        public static let doc = "A gradient along the line from `from` to `to`, in the layer's own coordinates."
         public static let from = SceneProperty.vec2("from", default: .zero, animatable: false, doc: "Where the first stop sits, in the layer's own coordinates.")
             .required()
         public static let to = SceneProperty.vec2("to", default: .zero, animatable: false, doc: "Where the last stop sits.").required()
@@ -217,6 +220,8 @@ extension Paint {
     public enum RadialKeys {
         /// The paint's own key: `fill: { radial: { center, radius, stops } }`.
         public static let name = "radial"
+        /// What the gradient is, for the schema and the docs.
+        public static let doc = "A gradient out from `center` to `radius`, in the layer's own coordinates."
         public static let center = SceneProperty.vec2("center", default: .zero, animatable: false, doc: "The centre, in the layer's own coordinates.")
         public static let radius = SceneProperty.number("radius", default: 0, in: 0...Double.greatestFiniteMagnitude, exclusiveMinimum: true,
                                                         animatable: false, doc: "Where the last stop sits, in pixels.").optional(required: true)

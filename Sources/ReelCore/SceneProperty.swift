@@ -124,8 +124,10 @@ public enum PropertyType: Sendable, Hashable {
     case passes
     /// A list of animation passes.
     case animations
-    /// A layer kind's own value (`LayerKind`).
-    case kind(String)
+    /// `[width, height]` in whole pixels.
+    case pixelSize
+    /// A plugin's parameters by name (`shader: { params }`), checked against its declarations.
+    case parameters
     /// A mapping this format describes elsewhere (`params`, `assets`, `shaders`, `canvas`, `camera`).
     case section(String)
 }
