@@ -13,6 +13,7 @@ public enum FormatTables {
             table("top-level key", Scene.Keys.all),
             "`canvas`:\n\n" + table("key", Canvas.Keys.all),
             "Each layer has exactly one kind:\n\n" + kinds(),
+            "Their own keys:\n\n" + kindKeys(),
             "and any of these properties:\n\n" + table("layer key", Layer.Keys.all),
             "A text layer also takes:\n\n" + table("text key", TextContent.Keys.all),
             "`font`:\n\n" + table("key", Font.Keys.all),
@@ -47,6 +48,18 @@ public enum FormatTables {
                 return text
             }
             lines.append("| `\(kind.name)` | \(cell(kind.syntax)) | \(keys.joined(separator: ", ")) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One row a key of a kind's mapping, under the kind's name.
+    static func kindKeys() -> String {
+        var lines = ["| kind | key | what | default | keyframes |", "| --- | --- | --- | --- | --- |"]
+        for kind in LayerKind.all {
+            for key in kind.keys {
+                let value = key.required ? "required" : key.defaultText.map(literal) ?? ""
+                lines.append("| `\(kind.name)` | `\(key.key)` | \(cell(key.doc)) | \(cell(value)) | \(key.animatable ? "yes" : "") |")
+            }
         }
         return lines.joined(separator: "\n")
     }
