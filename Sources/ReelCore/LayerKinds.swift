@@ -40,9 +40,9 @@ extension LayerKind {
                                        syntax: "SVG path data or `{ d, fillRule: nonzero | evenodd }`", keys: [PathKeys.d, PathKeys.fillRule])
     public static let text = LayerKind("text", doc: "The text; placed by the middle of its block of lines. See font, align, lineHeight, letterSpacing.",
                                        syntax: "the text; with layer keys `font: { family, size, weight, style }`, `align`, `lineHeight`, `letterSpacing`")
-    public static let image = LayerKind("image", doc: "A picture: an asset name or path, or { asset, size, fit }.",
-                                        syntax: "an asset name or path, or `{ asset, size, fit: contain | cover | stretch | none }`",
-                                        keys: [PictureKeys.asset, PictureKeys.size, PictureKeys.fit], paintless: true)
+    public static let image = LayerKind("image", doc: "A picture: an asset name or path, or { asset, size, fit, radius }.",
+                                        syntax: "an asset name or path, or `{ asset, size, fit: contain | cover | stretch | none, radius }`",
+                                        keys: [PictureKeys.asset, PictureKeys.size, PictureKeys.fit, ImageKeys.radius], paintless: true)
     public static let video = LayerKind("video", doc: "A clip: like image, plus start (offset into the clip), speed and loop.",
                                         syntax: "like image, plus `start` (offset into the clip), `speed`, `loop`",
                                         keys: [PictureKeys.asset, PictureKeys.size, PictureKeys.fit, VideoKeys.start, VideoKeys.speed, VideoKeys.loop],
@@ -111,6 +111,12 @@ extension LayerKind {
         public static let size = SceneProperty.vec2("size", default: .zero, scalar: true, in: 0...Double.greatestFiniteMagnitude,
                                                     doc: "The box the picture is fitted into, in pixels.").optional(absent: "the picture's own size")
         public static let fit = SceneProperty.choice("fit", default: Fit.contain, doc: "How the picture fills its box.")
+    }
+
+    /// The keys only `image` has.
+    public enum ImageKeys {
+        public static let radius = SceneProperty.number("radius", default: 0, in: 0...Double.greatestFiniteMagnitude,
+                                                        doc: "Rounds the corners of the drawn picture, in pixels.")
     }
 
     /// The keys only `video` has.

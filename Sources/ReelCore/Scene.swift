@@ -362,11 +362,14 @@ public struct ImageContent: Sendable {
     public var size: Animatable<Vec2>?
     /// The default is contain.
     public var fit: Fit
+    /// Corner radius of the drawn picture, in pixels. The default is 0 (square corners).
+    public var radius: Animatable<Double>
 
-    /// A picture shown in code. Unset means default (`LayerKind.PictureKeys`): the picture's
-    /// own size, fitted by contain.
-    public init(asset: String, size: Animatable<Vec2>? = nil, fit: Fit = LayerKind.PictureKeys.fit.defaultValue) {
-        (self.asset, self.size, self.fit) = (asset, size, fit)
+    /// A picture shown in code. Unset means default (`LayerKind.PictureKeys`, `ImageKeys`): the
+    /// picture's own size, fitted by contain, square corners.
+    public init(asset: String, size: Animatable<Vec2>? = nil, fit: Fit = LayerKind.PictureKeys.fit.defaultValue,
+                radius: Animatable<Double> = .constant(LayerKind.ImageKeys.radius.defaultValue)) {
+        (self.asset, self.size, self.fit, self.radius) = (asset, size, fit, radius)
     }
 }
 

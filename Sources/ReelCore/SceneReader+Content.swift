@@ -62,6 +62,7 @@ extension SceneReader {
             var asset: String?
             var size: Animatable<Vec2>??
             var fit: Fit? = Keys.fit.defaultValue
+            var radius: Animatable<Double>? = .constant(LayerKind.ImageKeys.radius.defaultValue)
             var start = Video.start.defaultValue, speed = Video.speed.defaultValue, loop = Video.loop.defaultValue
             if case .scalar = node {
                 asset = assetReference(node, path: p)
@@ -71,16 +72,17 @@ extension SceneReader {
                 asset = g[Keys.asset.key].flatMap { assetReference($0, path: Self.join(p, Keys.asset.key)) }
                 size = animated(Keys.size, in: g, at: p)
                 fit = value(Keys.fit, in: g, at: p)
+                radius = animated(LayerKind.ImageKeys.radius, in: g, at: p)
                 // Bad playback settings are reported; the clip is read on with the defaults.
                 start = value(Video.start, in: g, at: p) ?? Video.start.defaultValue
                 speed = value(Video.speed, in: g, at: p) ?? Video.speed.defaultValue
                 loop = value(Video.loop, in: g, at: p) ?? Video.loop.defaultValue
             }
-            guard let asset, let size, let fit else { return nil }
+            guard let asset, let size, let fit, let radius else { return nil }
             if kind == .video {
                 return .video(VideoContent(asset: asset, size: size, fit: fit, start: start, speed: speed, loop: loop))
             }
-            return .image(ImageContent(asset: asset, size: size, fit: fit))
+            return .image(ImageContent(asset: asset, size: size, fit: fit, radius: radius))
         case .group:
             let key = LayerKind.GroupKeys.layers.key
             var list = node
