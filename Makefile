@@ -50,7 +50,7 @@ release: bootstrap
 	$(SWIFT) build -c release --product reel
 
 # reel and the libraries it needs, for a GPU machine without Swift: dist/reel-bundle.tgz
-# (unpack anywhere, then ./run doctor). See Plugins/RemoteDispatch/MODAL.md.
+# (unpack anywhere, then ./run doctor). See Sources/ReelDispatch/MODAL.md.
 # It is checked as a target machine would run it: unpacked into an empty folder and run with
 # an empty environment (`scripts/check-bundle`). A release build with the Swift runtime linked
 # in, in .build/bundle: several minutes from clean on two cores, seconds after small changes.

@@ -8,19 +8,33 @@ let package = Package(
     products: [
         .executable(name: "reel", targets: ["reel"]),
         .library(name: "Reel", targets: ["Reel"]),
+        // The command line as a library: `ReelCLI.main(plugins:)` is `reel` with more plugins and
+        // no remote dispatch, so a plugin's package builds without the HTTP stack;
+        // `ReelCLIDispatch.main(plugins:)` adds `worker`, `modal init` and `render --dispatch`.
         .library(name: "ReelCLI", targets: ["ReelCLI"]),
+        .library(name: "ReelCLIDispatch", targets: ["ReelCLIDispatch"]),
+        .library(name: "ReelDispatch", targets: ["ReelDispatch"]),
         .library(name: "ReelCore", targets: ["ReelCore"]),
         .library(name: "ReelGL", targets: ["ReelGL"]),
         .library(name: "ReelMedia", targets: ["ReelMedia"]),
         // Fuzz targets: a libFuzzer binary under `make fuzz`, a replay tool in a normal build.
         .executable(name: "reel-fuzz", targets: ["reel-fuzz"]),
     ],
+    traits: [
+        // SwiftPM resolves every dependency a package declares, whichever of its products are
+        // used; a trait is what keeps the HTTP stack out of a package that needs no dispatch.
+        // `reel plugin new` writes `.package(…, traits: [])`: its graph has no SwiftNIO, and
+        // ReelDispatch and ReelCLIDispatch are not for it (they stop with an #error that says so).
+        .trait(name: "RemoteDispatch", description: "ReelDispatch and ReelCLIDispatch: reel worker, modal init, render --dispatch (Hummingbird, AsyncHTTPClient, SwiftNIO)"),
+        .default(enabledTraits: ["RemoteDispatch"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
-        // The worker's HTTP server and the coordinator's client (remote dispatch). Hummingbird's
-        // optional traits (swift-configuration, full Foundation) are left off: Reel needs neither.
+        // The worker's HTTP server and the coordinator's client: ReelDispatch's alone, under the
+        // RemoteDispatch trait. Hummingbird's optional traits (swift-configuration, full
+        // Foundation) are left off: Reel needs neither.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
@@ -65,26 +79,37 @@ let package = Package(
         .target(name: "Motion", dependencies: ["ReelCore"], path: "Plugins/Motion", exclude: ["README.md"]),
         .target(name: "PostFX", dependencies: ["ReelCore", "ReelGL"], path: "Plugins/PostFX", exclude: ["README.md"]),
         .target(name: "Shaders", dependencies: ["ReelCore", "ReelGL"], path: "Plugins/Shaders", exclude: ["README.md"]),
+
+        // MARK: - Features beside the engine
+        // Remote dispatch: chunk jobs, the worker, the coordinator, the Modal app (see its README).
+        // Not a plugin: it adds nothing to scenes, and it is the only module with the HTTP stack.
         .target(
-            name: "RemoteDispatch",
+            name: "ReelDispatch",
             dependencies: [
-                "Reel", "ReelMedia", "CFFmpeg",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "Reel", "ReelCore", "ReelGL", "ReelMedia",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["RemoteDispatch"])),
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["RemoteDispatch"])),
             ],
-            path: "Plugins/RemoteDispatch",
             exclude: ["README.md", "MODAL.md"]
         ),
-        .executableTarget(name: "reel-bench", dependencies: ["Reel", "CFFmpeg", "RemoteDispatch"]),
+        .executableTarget(name: "reel-bench", dependencies: ["Reel", "CFFmpeg", "ReelDispatch"]),
+
+        // MARK: - The command line
+        // reel → ReelCLIDispatch → {ReelCLI, ReelDispatch}; ReelCLI → Reel. Nothing points back up.
         .target(
             name: "ReelCLI",
-            dependencies: ["Reel", "RemoteDispatch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Reel", "ReelCore", "ReelGL", "ReelMedia", "Shaders", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "reel", dependencies: ["ReelCLI"]),
+        .target(
+            name: "ReelCLIDispatch",
+            dependencies: ["ReelCLI", "ReelDispatch", "Reel", "ReelCore", "ReelGL", "ReelMedia",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "reel", dependencies: ["ReelCLIDispatch"]),
 
         // MARK: - Fuzzing (make fuzz; see README.md)
         // One entry per fuzz target; built with sanitizers by `make fuzz`, without by `swift build`.
-        .target(name: "ReelFuzzing", dependencies: ["Reel", "ReelCore", "ReelGL", "ReelMedia", "Motion", "PostFX", "Shaders", "RemoteDispatch"]),
+        .target(name: "ReelFuzzing", dependencies: ["Reel", "ReelCore", "ReelGL", "ReelMedia", "Motion", "PostFX", "Shaders", "ReelDispatch"]),
         // libFuzzer's driver with -DREEL_FUZZING; otherwise `reel-fuzz TARGET FILE...` replays inputs.
         .executableTarget(name: "reel-fuzz", dependencies: ["ReelFuzzing", "ReelCore"]),
 
@@ -100,11 +125,13 @@ let package = Package(
         .testTarget(name: "PostFXTests", dependencies: ["PostFX", "Reel", "ReelMedia", "ReelGL", "ReelTestSupport"], exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "ReelTests", dependencies: ["Reel", "ReelMedia"]),
         // Starts real `reel worker` processes and `reel render --dispatch`, so it needs the binary.
-        .testTarget(name: "RemoteDispatchTests", dependencies: [
-            "RemoteDispatch", "Reel", "ReelMedia", "reel",
+        .testTarget(name: "ReelDispatchTests", dependencies: [
+            "ReelDispatch", "Reel", "ReelCore", "ReelGL", "ReelMedia", "reel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], exclude: ["Support"]),
-        .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelMedia"], exclude: ["Support", "Corpus"]),
+        // The commands run as processes of `reel`; ReelCLI is imported too, for the command line
+        // without dispatch that a plugin's reel has.
+        .testTarget(name: "ReelCLITests", dependencies: ["reel", "ReelCLI", "ReelMedia"], exclude: ["Support", "Corpus"]),
         // Replays the committed fuzz seeds and regressions (Tests/Fuzz) without sanitizers.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["ReelFuzzing"]),
     ],

@@ -41,7 +41,7 @@ public final class MediaAssetLoader: AssetDataLoader, @unchecked Sendable {
         do {
             return try AssetFile(path: path, code: code)
         } catch let error as ReelError {
-            throw ReelError(code, "\(kind) asset '\(name)': \(error.message)", detail: error.detail)
+            throw error.adding(context: "\(kind) asset '\(name)'", code: code)
         }
     }
 
@@ -63,9 +63,9 @@ public final class MediaAssetLoader: AssetDataLoader, @unchecked Sendable {
             if header == nil { try charge(path, width: image.width, height: image.height) }
             return image
         } catch let error as ReelError where error.code == .limitExceeded {
-            throw ReelError(.imageAsset, "image asset '\(name)' (\(path)) is refused: \(error.message)", detail: error.detail)
+            throw error.adding(context: "image asset '\(name)' (\(path)) is refused", code: .imageAsset)
         } catch let error as ReelError {
-            throw ReelError(.imageAsset, "image asset '\(name)' (\(path)) could not be decoded: \(error.message)", detail: error.detail)
+            throw error.adding(context: "image asset '\(name)' (\(path)) could not be decoded", code: .imageAsset)
         }
     }
 
@@ -98,7 +98,7 @@ public final class MediaAssetLoader: AssetDataLoader, @unchecked Sendable {
                 if loop, decoder.duration > 0 { t = t.truncatingRemainder(dividingBy: decoder.duration) }
                 return try decoder.frame(at: t)
             } catch let error as ReelError {
-                throw ReelError(.videoAsset, "video asset '\(name)' (\(path)): \(error.message)", detail: error.detail)
+                throw error.adding(context: "video asset '\(name)' (\(path))", code: .videoAsset)
             }
         }
     }
@@ -109,7 +109,7 @@ public final class MediaAssetLoader: AssetDataLoader, @unchecked Sendable {
         do {
             return [UInt8](try file.contents(limit: Self.maxFileBytes, code: .assetData))
         } catch let error as ReelError {
-            throw ReelError(.assetData, "cannot read asset '\(name)' (\(path)): \(error.message)", detail: error.detail)
+            throw error.adding(context: "cannot read asset '\(name)' (\(path))", code: .assetData)
         }
     }
 }

@@ -39,30 +39,6 @@ public enum RenderOutput: Sendable, Hashable {
     }
 }
 
-/// A frame on its way to the encoder: YUV 4:2:0 from the GPU, or RGBA for other formats.
-enum EncoderInput: Sendable {
-    case yuv(YUVFrame)
-    case rgba(RGBAImage)
-}
-
-extension YUVFrame {
-    /// Moves the planes out of `planes` (which starts empty, so the next readback allocates
-    /// fresh storage instead of copying what the encoder still holds).
-    init(taking planes: inout YUVPlanes) {
-        self.init(width: planes.width, height: planes.height, y: planes.y, uv: planes.uv, stride: planes.stride)
-        planes.y = []
-        planes.uv = []
-    }
-}
-
-extension YUVPlanes {
-    /// Takes back the storage of a frame the encoder is done with.
-    mutating func reuse(_ frame: consuming YUVFrame) {
-        y = frame.y
-        uv = frame.uv
-    }
-}
-
 /// How far a render has got.
 public struct RenderProgress: Sendable, Hashable {
     public var framesDone: Int
@@ -108,8 +84,8 @@ public struct RenderJob: Sendable {
     /// Test only: a crash to stage in the output on purpose. The default is none.
     public var outputFault: OutputFault?
     /// Called with each frame's number and the checksum of its raw RGBA pixels
-    /// (`FrameChecksum`), from the GL thread: the determinism record of remote dispatch.
-    /// Nil (the default) skips the extra readback.
+    /// (`FrameChecksum`), from a pipeline thread (not the GL thread, and not in frame order):
+    /// the determinism record of remote dispatch. Nil (the default) skips the extra readback.
     public var frameChecksums: (@Sendable (_ frame: Int, _ checksum: String) -> Void)?
 
     /// The size of the frames written: the canvas times `scale`, rounded (to even numbers for
@@ -151,7 +127,12 @@ public struct RenderJob: Sendable {
             case let .pngSequence(pattern, png):
                 var png = png
                 if png.alpha == nil { png.alpha = scene.canvas.background.alpha < 1 }
-                return try renderPNGs(pattern: pattern, settings: png, gl: gl, cancel: cancel, progress: progress)
+                let control = PipelineControl(cancel: cancel, total: frames.count, progress: progress)
+                let sink = try PNGSequenceSink(pattern: pattern, settings: png, fault: outputFault)
+                try run(into: sink, gl: gl, control: control)
+                let files = frames.map { PNGSequence.path(pattern, frame: $0) }
+                let bytes = files.reduce(Int64(0)) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0) }
+                return RenderSummary(frames: frames.count, seconds: control.elapsed, files: files, bytes: bytes)
             }
         } catch {
             // A failed render leaves nothing, not even the folders it made for its output.
@@ -193,23 +174,24 @@ public struct RenderJob: Sendable {
 
     // MARK: - The pipeline
 
-    /// Evaluates frames on a thread of its own, a few ahead of the GL thread. A frame over the
-    /// scene's drawing limits (`FrameCost`) stops the render with that error before it is drawn.
-    private func startEvaluation(_ queue: BoundedQueue<FrameState>, cancel: CancellationFlag, failed: @escaping @Sendable (any Error) -> Void) {
-        let job = self
-        Thread {
-            for frame in job.frames {
-                if cancel.isCancelled { break }
-                do {
-                    if !queue.put(try job.evaluate(frame)) { break }
-                } catch {
-                    failed(error)
-                    queue.abandon()
-                    break
-                }
-            }
-            queue.close()
-        }.start()
+    /// Runs the frame pipeline into `sink`, then finishes the sink's output, or discards it
+    /// after a failure or cancellation (a failure wins over a cancellation that raced it).
+    private func run(into sink: any FrameSink, gl: HeadlessGL, control: PipelineControl) throws {
+        FramePipeline(job: self, gl: gl, control: control).run(into: sink)
+        if let error = control.error {
+            sink.discard()
+            throw error
+        }
+        if control.cancel.isCancelled {
+            sink.discard()
+            throw ReelError(.cancelled, sink.cancelledMessage)
+        }
+        do {
+            try sink.finish()
+        } catch {
+            sink.discard()
+            throw error
+        }
     }
 
     /// Frame `frame` ready to draw at the output size, checked against the drawing limits.
@@ -223,172 +205,29 @@ public struct RenderJob: Sendable {
 
     private func renderVideo(path: String, settings: VideoSettings, gl: HeadlessGL, cancel: CancellationFlag,
                              progress: @escaping @Sendable (RenderProgress) -> Void) throws -> RenderSummary {
-        let canvas = scene.canvas, size = outputSize
-        let temporary = try AtomicFile.temporary(for: path)
-        let start = DispatchTime.now().uptimeNanoseconds
-        let total = frames.count
-        @Sendable func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        do {
-            let encoder = try VideoEncoder(path: temporary, containerName: path, width: size.width, height: size.height,
-                                           fps: canvas.fps, settings: settings)
-            if settings.pixelFormat == "pal8" {
-                // One palette for the clip: a first pass draws every frame and counts colours.
-                // Frames depend only on their number, so the second pass draws the same ones.
-                encoder.palette = PaletteMapper(palette: try clipPalette(gl: gl, cancel: cancel))
-            }
-            let states = BoundedQueue<FrameState>(capacity: 3)
-            let encoded = BoundedQueue<EncoderInput>(capacity: 3)
-            let failure = Mutex<(any Error)?>(nil)
-            let done = DispatchSemaphore(value: 0)
-            // Planes go back to the GL thread once encoded, so steady state allocates nothing
-            // (fresh 3 MB buffers cost page faults every frame).
-            let spare = Mutex<[YUVFrame]>([])
-            startEvaluation(states, cancel: cancel) { error in failure.withLock { $0 = $0 ?? error } }
-            // The encoder runs on its own thread so drawing the next frame overlaps it.
-            Thread {
-                var count = 0
-                while let frame = encoded.take() {
-                    if cancel.isCancelled { break }
-                    do {
-                        switch frame {
-                        case let .yuv(yuv):
-                            try encoder.append(yuv)
-                            spare.withLock { if $0.count < 4 { $0.append(yuv) } }
-                        case let .rgba(image): try encoder.append(rgba: image)
-                        }
-                    } catch {
-                        failure.withLock { $0 = $0 ?? error }
-                        encoded.abandon()
-                        states.abandon()
-                        break
-                    }
-                    count += 1
-                    progress(RenderProgress(framesDone: count, framesTotal: total, elapsed: elapsed()))
-                }
-                done.signal()
-            }.start()
-            do {
-                try gl.sync { context in
-                    let renderer = try SceneRenderer.make(scene, plugins: plugins, context: context, first: frames.lowerBound, size: size)
-                    defer { renderer.release() }
-                    var planes = YUVPlanes()
-                    var pixels: [UInt8] = []
-                    while let state = states.take() {
-                        if cancel.isCancelled { break }
-                        let input: EncoderInput
-                        if settings.usesGPUConversion {
-                            if let reused = spare.withLock({ $0.popLast() }) { planes.reuse(reused) }
-                            if let frameChecksums {
-                                try renderer.renderYUV(state, into: &planes, rgba: &pixels)
-                                frameChecksums(state.frame, FrameChecksum.of(pixels))
-                            } else {
-                                try renderer.renderYUV(state, into: &planes)
-                            }
-                            input = .yuv(YUVFrame(taking: &planes))
-                        } else {
-                            let image = try renderer.render(state)
-                            frameChecksums?(state.frame, FrameChecksum.of(image.pixels))
-                            input = .rgba(image)
-                        }
-                        if !encoded.put(input) { break }
-                    }
-                }
-            } catch {
-                failure.withLock { $0 = $0 ?? error }
-                states.abandon()
-            }
-            encoded.close()
-            done.wait()
-            if let error = failure.withLock({ $0 }) { throw error }
-            if cancel.isCancelled { throw ReelError(.cancelled, "the render was cancelled; no output was written") }
-            try encoder.finish()
-            try AtomicFile.commit(temporary, to: path)
-        } catch {
-            AtomicFile.discard(temporary)
-            throw error
-        }
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-        return RenderSummary(frames: total, seconds: elapsed(), files: [path], bytes: bytes)
-    }
-
-    /// Counts the colours of every frame of the job and builds its palette (GIF).
-    private func clipPalette(gl: HeadlessGL, cancel: CancellationFlag) throws -> Palette {
         let size = outputSize
-        return try gl.sync { context in
-            let renderer = try SceneRenderer.make(scene, plugins: plugins, context: context, first: frames.lowerBound, size: size)
-            defer { renderer.release() }
-            var builder = PaletteBuilder()
-            for frame in frames {
-                if cancel.isCancelled { throw ReelError(.cancelled, "the render was cancelled; no output was written") }
-                builder.add(try renderer.render(try evaluate(frame)))
+        let control = PipelineControl(cancel: cancel, total: frames.count, progress: progress)
+        let sink = try VideoSink(path: path, settings: settings, width: size.width, height: size.height, fps: scene.canvas.fps)
+        if settings.pixelFormat == "pal8" {
+            // One palette for the clip: a first pass draws every frame and counts colours.
+            // Frames depend only on their number, so the second pass draws the same ones.
+            let palette = PaletteSink()
+            var counting = self
+            counting.frameChecksums = nil
+            let first = PipelineControl(cancel: cancel, total: frames.count) { _ in }
+            FramePipeline(job: counting, gl: gl, control: first).run(into: palette)
+            if let error = first.error {
+                sink.discard()
+                throw error
             }
-            return builder.build()
-        }
-    }
-
-    private func renderPNGs(pattern: String, settings: PNGSettings, gl: HeadlessGL, cancel: CancellationFlag,
-                            progress: @escaping @Sendable (RenderProgress) -> Void) throws -> RenderSummary {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let total = frames.count
-        @Sendable func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        let states = BoundedQueue<FrameState>(capacity: 3)
-        let images = BoundedQueue<(Int, RGBAImage)>(capacity: 4)
-        let failure = Mutex<(any Error)?>(nil)
-        // Frames are staged in a folder beside them and moved into place only once all are
-        // written: a failure part-way leaves an existing sequence exactly as it was.
-        let staging = try SequenceStaging(pattern: pattern)
-        staging.fault = outputFault
-        let counter = Atomic<Int>(0)
-        let group = DispatchGroup()
-        startEvaluation(states, cancel: cancel) { error in failure.withLock { $0 = $0 ?? error } }
-        // PNG compression is the slow part: one writer per core, beside the GL thread.
-        let writers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        for _ in 0..<writers {
-            group.enter()
-            Thread {
-                defer { group.leave() }
-                while let (frame, image) = images.take() {
-                    if cancel.isCancelled { break }
-                    do {
-                        try staging.stage(try PNGCodec.encode(image, settings: settings), frame: frame)
-                    } catch {
-                        failure.withLock { $0 = $0 ?? error }
-                        images.abandon()
-                        states.abandon()
-                        break
-                    }
-                    let done = counter.add(1, ordering: .relaxed).newValue
-                    progress(RenderProgress(framesDone: done, framesTotal: total, elapsed: elapsed()))
-                }
-            }.start()
-        }
-        do {
-            try gl.sync { context in
-                let renderer = try SceneRenderer.make(scene, plugins: plugins, context: context, first: frames.lowerBound, size: outputSize)
-                defer { renderer.release() }
-                while let state = states.take() {
-                    if cancel.isCancelled { break }
-                    let image = try renderer.render(state)
-                    frameChecksums?(state.frame, FrameChecksum.of(image.pixels))
-                    if !images.put((state.frame, image)) { break }
-                }
+            if cancel.isCancelled {
+                sink.discard()
+                throw ReelError(.cancelled, sink.cancelledMessage)
             }
-        } catch {
-            failure.withLock { $0 = $0 ?? error }
-            states.abandon()
+            sink.encoder.palette = PaletteMapper(palette: palette.palette)
         }
-        images.close()
-        group.wait()
-        var error = failure.withLock { $0 }
-        if error == nil && cancel.isCancelled { error = ReelError(.cancelled, "the render was cancelled; the frames it drew were removed") }
-        if let error {
-            // A sequence cut short is not presented as complete, nor does it replace one that was.
-            staging.discard()
-            throw error
-        }
-        try staging.commit()
-        let files = frames.map { PNGSequence.path(pattern, frame: $0) }
-        let bytes = files.reduce(Int64(0)) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0) }
-        return RenderSummary(frames: total, seconds: elapsed(), files: files, bytes: bytes)
+        try run(into: sink, gl: gl, control: control)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
+        return RenderSummary(frames: frames.count, seconds: control.elapsed, files: [path], bytes: bytes)
     }
 }

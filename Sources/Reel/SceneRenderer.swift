@@ -12,7 +12,7 @@ extension PluginRegistry {
         do {
             return try PluginRegistry(plugins + [ShaderFilesPlugin(files: scene.shaders)])
         } catch let error as ShaderFileError {
-            throw ReelError(error.code, "shader file: \(error.message) (line \(error.line))")
+            throw ReelError(error.code, "shader file: \(error.message) (line \(error.line))", cause: error)
         }
     }
 }

@@ -45,8 +45,10 @@ public final class SequenceStaging: @unchecked Sendable {
     public func stage(_ data: Data, frame: Int) throws {
         let name = pattern.name(frame: frame)
         do {
-            let temporary = try AtomicFile.stage(data, for: staging + "/" + name)
-            try AtomicFile.commit(temporary, to: staging + "/" + name)
+            // Written in place: the folder is trusted only once `commit` marks it, after every
+            // frame is on disk, so a temporary and a rename per frame would add nothing but a
+            // second flush.
+            try AtomicFile.writeDurably(data, to: staging + "/" + name)
         } catch var error as ReelError {
             // Messages name the frame the user asked for, not the hidden folder it waits in.
             error.message = error.message.replacingOccurrences(of: "'\(staging)/", with: "'\(pattern.folder)")
@@ -59,6 +61,8 @@ public final class SequenceStaging: @unchecked Sendable {
     ///   frame cannot be moved (the rest are moved by the next Reel writing there).
     public func commit() throws {
         let marker = staging + "/" + Self.marker
+        // Every frame's name is on disk before the marker that vouches for them.
+        Self.syncFolder(staging)
         // Once the marker is on disk the sequence is whole: a crash after this point is
         // finished by `recover`, never undone.
         try AtomicFile.write(Data("complete\n".utf8), to: marker)

@@ -4,7 +4,7 @@ import ReelCore
 
 /// Runs a command's work and turns any failure into one clear line on standard error
 /// (`error[E-…]: what happened`), its detail lines, and exit status 1.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+package func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as ReportableError {
@@ -24,12 +24,12 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-func printError(_ line: String) {
+package func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
 /// Splits `--set name=value` arguments; the scene decoder checks names and types.
-func parseOverrides(_ arguments: [String]) throws -> [String: String] {
+package func parseOverrides(_ arguments: [String]) throws -> [String: String] {
     var overrides: [String: String] = [:]
     for argument in arguments {
         guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {

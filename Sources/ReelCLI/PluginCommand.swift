@@ -63,11 +63,13 @@ struct PluginNewCommand: ParsableCommand {
         }
     }
 
-    /// The `.package(…)` line and the package identity products are named under.
+    /// The `.package(…)` line and the package identity products are named under. Reel's default
+    /// traits are turned off (`traits: []`): its `RemoteDispatch` trait is all that brings in
+    /// the HTTP stack, which a plugin package does not need.
     private func reelDependency(from package: URL) throws -> PluginTemplate.Dependency {
         if let reel, reel.contains("://") || reel.hasPrefix("git@") {
             let identity = URL(string: reel)?.deletingPathExtension().lastPathComponent.lowercased() ?? "reel"
-            return .init(declaration: ".package(url: \"\(reel)\", branch: \"main\")", identity: identity)
+            return .init(declaration: ".package(url: \"\(reel)\", branch: \"main\", traits: [])", identity: identity)
         }
         let root: URL
         if let reel {
@@ -84,7 +86,7 @@ struct PluginNewCommand: ParsableCommand {
         }
         // Relative, so the two folders can move together (or be committed) without the
         // package naming this machine's paths.
-        return .init(declaration: ".package(path: \"\(Self.relativePath(from: package, to: root))\")", identity: root.lastPathComponent.lowercased())
+        return .init(declaration: ".package(path: \"\(Self.relativePath(from: package, to: root))\", traits: [])", identity: root.lastPathComponent.lowercased())
     }
 
     /// `to` as seen from `from`: `../reel`, `../../src/reel`, or `.` for the same folder.
@@ -135,7 +137,7 @@ struct PluginTemplate {
         let type = typeName, reel = dependency.identity
         return [
             ("Package.swift", """
-            // swift-tools-version:6.0
+            // swift-tools-version:6.1
             // A Reel plugin package, made by `reel plugin new \(name)`.
             import PackageDescription
 
@@ -144,6 +146,8 @@ struct PluginTemplate {
                 // On Linux this line has no effect; on macOS Reel needs 14 or later.
                 platforms: [.macOS(.v14)],
                 dependencies: [
+                    // Reel without its default trait, RemoteDispatch: no HTTP stack (SwiftNIO,
+                    // Hummingbird, AsyncHTTPClient) to resolve or build.
                     \(dependency.declaration),
                 ],
                 targets: [
@@ -151,10 +155,13 @@ struct PluginTemplate {
                     .target(name: "\(type)Plugin", dependencies: [
                         .product(name: "ReelCore", package: "\(reel)"), .product(name: "ReelGL", package: "\(reel)"),
                     ]),
-                    // `reel` with the plugin loaded.
+                    // `reel` with the plugin loaded: every command but remote dispatch. For `worker`
+                    // and `render --dispatch` too, drop `traits: []` above, depend on the
+                    // "ReelCLIDispatch" product instead and call ReelCLIDispatch.main in main.swift.
                     .executableTarget(name: "reel-\(name)", dependencies: ["\(type)Plugin", .product(name: "ReelCLI", package: "\(reel)")]),
                     .testTarget(name: "\(type)PluginTests", dependencies: [
-                        "\(type)Plugin", .product(name: "Reel", package: "\(reel)"), .product(name: "ReelGL", package: "\(reel)"),
+                        "\(type)Plugin", .product(name: "Reel", package: "\(reel)"), .product(name: "ReelCore", package: "\(reel)"),
+                        .product(name: "ReelGL", package: "\(reel)"),
                     ]),
                 ],
                 swiftLanguageModes: [.v6]
@@ -217,7 +224,8 @@ struct PluginTemplate {
 
             """),
             ("Sources/reel-\(name)/main.swift", """
-            // `reel` with the \(name) plugin: every command, and scenes may use \(name).pulse and \(name).tint.
+            // `reel` with the \(name) plugin: every command but remote dispatch (see Package.swift),
+            // and scenes may use \(name).pulse and \(name).tint.
             import \(type)Plugin
             import ReelCLI
 

@@ -9,22 +9,38 @@ import Synchronization
 /// import ReelCLI
 /// ReelCLI.main(plugins: [Confetti()])
 /// ```
+///
+/// This library has every command but remote dispatch, and links no HTTP stack: `worker`,
+/// `modal` and `render --dispatch` come from `ReelCLIDispatch`, whose `main` a program calls
+/// instead when it wants them too.
 public enum ReelCLI {
-    private static let registry = Mutex<PluginRegistry>(.standard)
+    /// What this process's command line is: set once by `main`, read by the commands (the
+    /// argument parser asks for `ReelCommand.configuration` statically, so it must live here).
+    private static let setup = Mutex<(plugins: PluginRegistry, extensions: CommandLineExtensions)>((.standard, CommandLineExtensions()))
 
     /// The plugins the commands decode and render with: Reel's own plus those `main` was given.
-    static var plugins: PluginRegistry { registry.withLock { $0 } }
+    package static var plugins: PluginRegistry { setup.withLock { $0.plugins } }
+
+    /// The commands and hooks `main` was given besides ReelCLI's own.
+    package static var extensions: CommandLineExtensions { setup.withLock { $0.extensions } }
 
     /// Runs the command line with Reel's plugins and `plugins`; exits the process.
     public static func main(plugins extra: [any ReelPlugin] = []) -> Never {
+        main(plugins: extra, extensions: CommandLineExtensions())
+    }
+
+    /// Runs the command line with Reel's plugins and `plugins`, and the commands and hooks of
+    /// `extensions` (remote dispatch's, from `ReelCLIDispatch`); exits the process.
+    package static func main(plugins extra: [any ReelPlugin], extensions: CommandLineExtensions) -> Never {
+        var registry = PluginRegistry.standard
         if !extra.isEmpty {
             do {
-                let combined = try PluginRegistry(PluginRegistry.firstPartyPlugins + extra)
-                registry.withLock { $0 = combined }
+                registry = try PluginRegistry(PluginRegistry.firstPartyPlugins + extra)
             } catch {
                 ReelCommand.exit(withError: error)
             }
         }
+        setup.withLock { $0 = (registry, extensions) }
         run(Array(CommandLine.arguments.dropFirst()))
     }
 
@@ -36,6 +52,12 @@ public enum ReelCLI {
         // `reel rendr …` and `reel help rendr`: say which command was meant.
         let asked = arguments.first == "help" ? arguments.dropFirst().first : arguments.first
         if let asked, !asked.hasPrefix("-"), asked != "help", !ReelCommand.configuration.subcommands.contains(where: { $0.configuration.commandName == asked }) {
+            if ReelCLI.extensions.dispatcher == nil, ["worker", "worker-render", "modal"].contains(asked) {
+                // A plugin's reel without ReelCLIDispatch: say what is missing, not "misspelt".
+                printError("error[\(ReelError.Code.badArgument)]: '\(asked)' comes with remote dispatch, and this reel was built without it")
+                printError("  use Reel's own `reel`, or make this one with ReelCLIDispatch.main(plugins:) (the ReelCLIDispatch product)")
+                ReelCommand.exit(withError: ExitCode(64))
+            }
             let suggestion = nearestName(to: asked, in: names).map { " (did you mean \"\($0)\"?)" } ?? ""
             printError("error[\(ReelError.Code.badArgument)]: '\(asked)' is not a reel command\(suggestion)")
             printError("  the commands: \(names.joined(separator: ", ")); `reel --help` explains each")
@@ -67,19 +89,28 @@ public enum ReelCLI {
 }
 
 struct ReelCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "reel",
-        abstract: "Render scene files to pictures and video, headless.",
-        discussion: """
-        Reel reads a declarative scene (YAML or JSON) and draws it with OpenGL ES through EGL: no window and no X server, on an NVIDIA GPU or on the CPU (Mesa llvmpipe).
+    /// The commands every reel has, in the order `reel --help` lists them; those of
+    /// `ReelCLI.extensions` follow.
+    static let ownCommands: [any ParsableCommand.Type] = [
+        RenderCommand.self, StillCommand.self, ValidateCommand.self, InfoCommand.self, SchemaCommand.self, PluginsCommand.self,
+        PluginCommand.self, DoctorCommand.self,
+    ]
 
-        Examples:
-          reel still Scenes/hello.yaml --at 1s -o hello.png
-          reel validate Scenes/showcase.yaml
-          reel doctor
-        """,
-        version: ReelVersion.string,
-        subcommands: [RenderCommand.self, StillCommand.self, ValidateCommand.self, InfoCommand.self, SchemaCommand.self, PluginsCommand.self, PluginCommand.self,
-                      DoctorCommand.self, WorkerCommand.self, WorkerRenderCommand.self, ModalCommand.self]
-    )
+    // Computed: the extension commands are known only once `main` has run.
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "reel",
+            abstract: "Render scene files to pictures and video, headless.",
+            discussion: """
+            Reel reads a declarative scene (YAML or JSON) and draws it with OpenGL ES through EGL: no window and no X server, on an NVIDIA GPU or on the CPU (Mesa llvmpipe).
+
+            Examples:
+              reel still Scenes/hello.yaml --at 1s -o hello.png
+              reel validate Scenes/showcase.yaml
+              reel doctor
+            """,
+            version: ReelVersion.string,
+            subcommands: ownCommands + ReelCLI.extensions.commands
+        )
+    }
 }

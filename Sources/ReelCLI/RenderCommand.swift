@@ -4,7 +4,6 @@ import Reel
 import ReelCore
 import ReelGL
 import ReelMedia
-import RemoteDispatch
 
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -98,36 +97,11 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scene parameter (repeatable).", valueName: "name=value"))
     var overrides: [String] = []
 
-    @Option(help: ArgumentHelp("Render on workers: local:N (N worker processes here), http://host:port[,…] (`reel worker`s; token from REEL_WORKER_TOKEN) or modal:https://… (see `reel modal init`). Chunks are joined without re-encoding.", valueName: "target"))
-    var dispatch: String?
+    // Remote dispatch's options, hidden in a reel built without it (which refuses them).
+    @OptionGroup(visibility: ReelCLI.extensions.dispatcher == nil ? .hidden : .default)
+    var dispatchOptions: RenderDispatchOptions
 
-    @Option(name: .customLong("chunk-frames"), help: ArgumentHelp("Frames per chunk with --dispatch. The default is planned from a few frames rendered here: long chunks first, short ones at the end.", valueName: "n"))
-    var chunkFrames: Int?
-
-    @Option(name: .customLong("max-in-flight"), help: ArgumentHelp("Chunks sent at once with --dispatch (for modal: how far Modal scales out; the default is 16; for URLs: spread over them).", valueName: "n"))
-    var maxInFlight: Int?
-
-    @Option(help: ArgumentHelp("Failed tries a chunk may have before the job fails (--dispatch).", valueName: "n"))
-    var retries = 4
-
-    @Option(name: .customLong("chunk-timeout"), help: ArgumentHelp("Seconds a chunk may take on a worker before it is tried elsewhere (--dispatch).", valueName: "s"))
-    var chunkTimeout = 600.0
-
-    @Flag(help: "With --dispatch: print the chunks, the expected time and cost, and stop without rendering (a few frames are rendered here to measure).")
-    var plan = false
-
-    @Option(name: .customLong("price"), help: ArgumentHelp("With --plan: price of one GPU-second, for the expected cost (e.g. 0.00111 for $4/h).", valueName: "per-s"))
-    var pricePerSecond: Double?
-
-    @Flag(name: .customLong("allow-mixed-renderers"), help: "With --dispatch: use hardware and software renderers in one job (their frames differ slightly).")
-    var allowMixedRenderers = false
-
-    @Option(name: .customLong("chunk-cache"), help: ArgumentHelp("Where finished chunks are kept by content, so a re-run renders only what changed. The default is ~/.cache/reel/chunks.", valueName: "path"))
-    var chunkCache: String?
-
-    enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
-        case auto, bar, json, none
-    }
+    typealias ProgressMode = RenderProgressMode
 
     func validate() throws {
         _ = try parseOverrides(overrides)
@@ -136,13 +110,7 @@ struct RenderCommand: ParsableCommand {
         if let fps, !(fps > 0 && fps <= 1000) { throw ValidationError("--fps must be more than 0 and at most 1000") }
         if let pngCompression, !(0...9).contains(pngCompression) { throw ValidationError("--png-compression must be 0…9") }
         if let bitrate, parseBitrate(bitrate) == nil { throw ValidationError("--bitrate \(bitrate) is not a rate; write 8M, 2500k or 800000") }
-        if dispatch == nil, chunkFrames != nil || maxInFlight != nil || plan || pricePerSecond != nil {
-            throw ValidationError("--chunk-frames, --max-in-flight, --plan and --price go with --dispatch")
-        }
-        if let chunkFrames, chunkFrames < 1 { throw ValidationError("--chunk-frames must be at least 1") }
-        if let maxInFlight, !(1...4096).contains(maxInFlight) { throw ValidationError("--max-in-flight must be 1…4096") }
-        if !(0...20).contains(retries) { throw ValidationError("--retries must be 0…20") }
-        if !(chunkTimeout > 0) { throw ValidationError("--chunk-timeout must be more than 0 seconds") }
+        try dispatchOptions.check()
     }
 
     func parseBitrate(_ text: String) -> Int? {
@@ -202,16 +170,15 @@ struct RenderCommand: ParsableCommand {
                                     plugins: ReelCLI.plugins)
                 job.scale = factor
                 // Tests stage crashes in a real render this way (see README, Hardening).
-                job.outputFault = ProcessInfo.processInfo.environment["REEL_OUTPUT_FAULT"].flatMap(OutputFault.init)
-                if let dispatch {
-                    let adjustments = SceneAdjustments(fps: scene.canvas.fps == original.canvas.fps ? nil : scene.canvas.fps,
-                                                       samples: scene.canvas.samples == original.canvas.samples ? nil : scene.canvas.samples,
-                                                       transparent: transparent)
-                    try runDispatched(target: try DispatchTarget.parse(dispatch), job: job, adjustments: adjustments, cancel: cancel,
-                                      sceneFrames: sceneRange.map { ($0, original.canvas.fps) })
+                job.outputFault = TestFaults.output
+                if let target = dispatchOptions.dispatch, let dispatcher = ReelCLI.extensions.dispatcher {
+                    try dispatcher.render(RenderDispatchRequest(
+                        target: target, options: dispatchOptions, job: job, original: original, transparent: transparent,
+                        scenePath: self.scene, overrides: try parseOverrides(overrides), output: output, progress: progress,
+                        sceneFrames: sceneRange.map { ($0, original.canvas.fps) }, cancel: cancel))
                     return
                 }
-                let gl = try HeadlessGL.open()
+                let gl = try HeadlessGL.open(faults: TestFaults.gl)
                 defer { gl.close() }
                 let reporter = ProgressReporter(mode: progress)
                 let warmUp = job.warmUpFrames
@@ -241,6 +208,11 @@ func formatBytes(_ bytes: Int64) -> String {
     var value = Double(bytes), unit = 0
     while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
     return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+}
+
+/// How `reel render` shows progress (`--progress`).
+package enum RenderProgressMode: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case auto, bar, json, none
 }
 
 /// Turns SIGINT, SIGTERM and SIGHUP (the terminal closed) into a cancellation the render
@@ -314,8 +286,8 @@ extension PNGSettings.Filter: ExpressibleByArgument {}
 
 /// The line that ends a render: what was written, at what size and rate, and how fast; one
 /// JSON object instead with `--progress json`, so a program reading stdout gets only JSON.
-enum RenderReport {
-    static func finished(frames: Int, seconds: Double, files: [String], bytes: Int64, fallback: String, width: Int, height: Int, fps: Double,
+package enum RenderReport {
+    package static func finished(frames: Int, seconds: Double, files: [String], bytes: Int64, fallback: String, width: Int, height: Int, fps: Double,
                          sceneFrames: (range: ClosedRange<Int>, fps: Double)?, extra: String = "", json: Bool) {
         if json {
             var fields: [(String, JSONValue)] = [

@@ -90,7 +90,7 @@ struct StillCommand: ParsableCommand {
             let gl: HeadlessGL
             let skipped: [String]
             do {
-                gl = try HeadlessGL.open()
+                gl = try HeadlessGL.open(faults: TestFaults.gl)
                 skipped = try Still.writePNG(scene, frame: index, to: output, gl: gl, plugins: ReelCLI.plugins, overwrite: overwrite, scale: factor)
             } catch {
                 AtomicFile.removeIfEmpty(made)

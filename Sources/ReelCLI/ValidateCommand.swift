@@ -48,7 +48,7 @@ struct ValidateCommand: ParsableCommand {
                     }
                     if !problems.isEmpty { throw SceneError(problems) }
                     if !scene.shaders.isEmpty {
-                        if gl == nil { gl = try HeadlessGL.open(label: "reel.validate") }
+                        if gl == nil { gl = try HeadlessGL.open(label: "reel.validate", faults: TestFaults.gl) }
                         if let gl { try ScenePreflight.compileShaders(scene, gl: gl) }
                     }
                     return scene

@@ -23,13 +23,29 @@ public struct ReelError: Error, Sendable, CustomStringConvertible {
     public var nativeCode: Int?
     /// Where in Reel the failure was caught, e.g. the C function that returned it.
     public var context: String?
+    /// The error this one reports, when it wraps another (a system error, a decoder's own).
+    public var cause: (any Error)?
 
-    public init(_ code: Code, _ message: String, detail: String? = nil, nativeCode: Int? = nil, context: String? = nil) {
+    public init(_ code: Code, _ message: String, detail: String? = nil, nativeCode: Int? = nil, context: String? = nil,
+                cause: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.detail = detail
         self.nativeCode = nativeCode
         self.context = context
+        self.cause = cause
+    }
+
+    /// The same error told from further out: `what` goes in front of the message
+    /// ("layer 'logo': cannot decode …"), and the code (unless `code` replaces it), detail,
+    /// native code, the place it happened and its cause are all kept. Callers that catch an
+    /// error to say which layer, pass or asset it came from use this rather than building a
+    /// new error, which used to drop the native code.
+    public func adding(context what: String, code: Code? = nil) -> ReelError {
+        var error = self
+        error.message = "\(what): \(message)"
+        if let code { error.code = code }
+        return error
     }
 
     public var description: String {

@@ -2,7 +2,7 @@ import Foundation
 import Reel
 import ReelCore
 import ReelMedia
-import RemoteDispatch
+import ReelDispatch
 
 extension Fuzz {
     /// A worker's render request *with assets*: the input is a scene and the bytes of the files

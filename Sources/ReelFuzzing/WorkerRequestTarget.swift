@@ -1,6 +1,6 @@
 import Reel
 import ReelCore
-import RemoteDispatch
+import ReelDispatch
 
 extension Fuzz {
     /// The body of `POST /v1/render` as a worker takes it: `Worker.admit` (strict JSON, the

@@ -1,3 +1,4 @@
+import CEGL
 import ReelCore
 
 /// Turns `FrameState`s into pictures: owns the frame target and the layer renderers, and
@@ -60,6 +61,26 @@ public final class FrameRenderer {
         let converter = try yuv ?? YUVConverter(context: context)
         yuv = converter
         try converter.convert(target.texture, width: state.width, height: state.height, into: &planes)
+    }
+
+    /// Draws `state` and starts reading it back into a free buffer of `ring`, in the ring's
+    /// layout, without waiting for the GPU: `ring.collect(keepingInFlight:)` lends the
+    /// pixels once they have arrived. Waits for a lent frame to come back when every buffer
+    /// of the ring is busy.
+    /// - Throws: GL errors, `E-GL-CONTEXT-LOST`, and whatever drawing the frame throws.
+    public func render(_ state: FrameState, readingInto ring: ReadbackRing) throws {
+        let target = try draw(state)
+        let (slot, buffer, regions) = try ring.acquire(width: state.width, height: state.height)
+        // Bound only while the reads are queued: any other read must land in client memory.
+        glBindBuffer(GLenum(GL_PIXEL_PACK_BUFFER), buffer.name)
+        defer { glBindBuffer(GLenum(GL_PIXEL_PACK_BUFFER), 0) }
+        if let rgba = regions.rgba { try target.readPixels(intoPackBufferAt: rgba) }
+        if let luma = regions.luma, let chroma = regions.chroma {
+            let converter = try yuv ?? YUVConverter(context: context)
+            yuv = converter
+            try converter.convert(target.texture, width: state.width, height: state.height, intoPackBufferLuma: luma, chroma: chroma)
+        }
+        try ring.submit(slot, frame: state.frame)
     }
 
     /// Draws `state` without reading it back: a warm-up frame for stateful passes.

@@ -172,6 +172,20 @@ public final class FrameTarget {
         try context.checkError("reading back a \(width)×\(height) frame")
     }
 
+    /// Queues a read of the resolved picture into the pixel-pack buffer bound now, at
+    /// `offset` bytes (premultiplied RGBA, rows top to bottom): it returns at once, and the
+    /// pixels land when the GPU reaches it (`ReadbackRing`).
+    func readPixels(intoPackBufferAt offset: Int) throws {
+        context.assertOnThread()
+        precondition(!inPass, "readPixels inside a pass would read an unresolved picture; read after withPass returns")
+        glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), resolveFramebuffer.name)
+        glPixelStorei(GLenum(GL_PACK_ALIGNMENT), 1)
+        glReadPixels(0, 0, GLsizei(width), GLsizei(height), GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE),
+                     UnsafeMutableRawPointer(mutating: reel_gl_offset(offset)))
+        glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), 0)
+        try context.checkError("starting the readback of a \(width)×\(height) frame")
+    }
+
     /// Deletes the target's GL objects now. Idempotent.
     public func release() {
         for framebuffer in [multisampleFramebuffer, resolveFramebuffer].compactMap({ $0 }) {

@@ -12,13 +12,14 @@ public final class GLContext {
     let thread: GLThread
     let releaseQueue = GLReleaseQueue()
     private(set) var session: EGLSession?
-    /// Faults a test asked for with `REEL_GL_FAULT`; none in normal runs.
-    let faults = GLFaults.fromEnvironment()
+    /// Faults a test asked for (`HeadlessGL.open(faults:)`); none in normal runs.
+    let faults: GLFaults
     /// Live objects by kind, readable from any thread.
     public let census = GLObjectCensus()
 
-    init(thread: GLThread, choice: GLDeviceChoice) throws {
+    init(thread: GLThread, choice: GLDeviceChoice, faults: GLFaults) throws {
         self.thread = thread
+        self.faults = faults
         let session = try EGLSession.open(choice: choice)
         self.session = session
         func string(_ name: Int32) -> String {

@@ -8,34 +8,53 @@ extension ReelError.Code {
     public static let glContextLost = Self("E-GL-CONTEXT-LOST")
 }
 
-/// Faults injected into a real context for tests, from `REEL_GL_FAULT`, so that the paths a
-/// failing driver takes can be exercised on a healthy one:
+/// Faults injected into a real context for tests, so that the paths a failing driver takes
+/// can be exercised on a healthy one. A context gets them only when whoever opens it passes
+/// them (`HeadlessGL.open(faults:)`): the command line fills them from `REEL_GL_FAULT`, a
+/// worker hands them to its render processes. Nothing in ReelGL reads the environment for
+/// them, so a program that embeds Reel never has a test switch it did not ask for.
 ///
 /// - `lose-context@N`: before drawing frame N the context is really released from its
 ///   thread (`eglMakeCurrent` with no context), as a GPU reset leaves it; once a process,
 ///   so a worker's fresh context afterwards is healthy.
 /// - `reject-shader:TEXT`: every shader whose label contains TEXT gets a line the compiler
 ///   must reject (`#error`), so the driver itself fails it and writes the log.
-///
-/// Unset in normal runs; parsed once per context.
-struct GLFaults: Sendable {
-    var loseContextAtFrame: Int?
-    var rejectShaderLabel: String?
+public struct GLFaults: Sendable, Equatable, CustomStringConvertible {
+    /// Lose the context before drawing this frame (`lose-context@N`).
+    public var loseContextAtFrame: Int?
+    /// Make the driver reject every shader whose label contains this (`reject-shader:TEXT`).
+    public var rejectShaderLabel: String?
+
+    /// No faults: what every context gets unless it is given others.
+    public static let none = GLFaults()
 
     /// Whether `lose-context` has fired in this process.
     static let contextLossFired = Atomic<Bool>(false)
 
-    static func fromEnvironment() -> GLFaults {
-        var faults = GLFaults()
-        guard let value = ProcessInfo.processInfo.environment["REEL_GL_FAULT"] else { return faults }
-        for item in value.split(separator: ",") {
+    public init(loseContextAtFrame: Int? = nil, rejectShaderLabel: String? = nil) {
+        (self.loseContextAtFrame, self.rejectShaderLabel) = (loseContextAtFrame, rejectShaderLabel)
+    }
+
+    /// Reads the `REEL_GL_FAULT` syntax: items separated by commas, `lose-context@N` and
+    /// `reject-shader:TEXT`. An item it does not know is ignored, as a test switch should be:
+    /// it never stops a render.
+    public init(parsing text: String) {
+        self.init()
+        for item in text.split(separator: ",") {
             if item.hasPrefix("lose-context@"), let frame = Int(item.dropFirst("lose-context@".count)) {
-                faults.loseContextAtFrame = frame
+                loseContextAtFrame = frame
             } else if item.hasPrefix("reject-shader:") {
-                faults.rejectShaderLabel = String(item.dropFirst("reject-shader:".count))
+                rejectShaderLabel = String(item.dropFirst("reject-shader:".count))
             }
         }
-        return faults
+    }
+
+    /// The same faults in the syntax `init(parsing:)` reads; empty for none.
+    public var description: String {
+        var items: [String] = []
+        if let loseContextAtFrame { items.append("lose-context@\(loseContextAtFrame)") }
+        if let rejectShaderLabel { items.append("reject-shader:\(rejectShaderLabel)") }
+        return items.joined(separator: ",")
     }
 
     /// `source` with an `#error` after its `#version` line when `label` is to be rejected.

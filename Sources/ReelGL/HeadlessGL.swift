@@ -20,14 +20,16 @@ public final class HeadlessGL: @unchecked Sendable {
     private let closed = Mutex(false)
 
     /// Starts a GL thread and makes a context current on it.
-    /// - Parameter device: which EGL display to use; the default reads `REEL_EGL_DEVICE`.
+    /// - Parameters:
+    ///   - device: which EGL display to use; the default reads `REEL_EGL_DEVICE`.
+    ///   - faults: faults to inject, for tests (see `GLFaults`); the default is none.
     /// - Throws: `E-GL-DEVICE-OVERRIDE`, `E-GL-NO-DISPLAY` or `E-GL-NO-CONTEXT` with the
     ///   displays tried and why each failed.
-    public static func open(device: GLDeviceChoice? = nil, label: String = "reel.gl") throws -> HeadlessGL {
+    public static func open(device: GLDeviceChoice? = nil, label: String = "reel.gl", faults: GLFaults = .none) throws -> HeadlessGL {
         let choice = try device ?? GLDeviceChoice.fromEnvironment()
         let thread = GLThread(name: label)
         do {
-            let context = try thread.sync { try GLContext(thread: thread, choice: choice) }
+            let context = try thread.sync { try GLContext(thread: thread, choice: choice, faults: faults) }
             return HeadlessGL(thread: thread, context: context)
         } catch {
             thread.stop()

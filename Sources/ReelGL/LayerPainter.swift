@@ -120,7 +120,7 @@ final class LayerPainter {
         do {
             return try shaper.shape(text)
         } catch let error as ReelError {
-            throw ReelError(error.code, "layer '\(layer)': \(error.message)", detail: error.detail)
+            throw error.adding(context: "layer '\(layer)'")
         }
     }
 
@@ -135,7 +135,7 @@ final class LayerPainter {
         do {
             image = try assets.image(named: asset)
         } catch let error as ReelError {
-            throw ReelError(.imageAsset, "layer '\(layer)': \(error.message)", detail: error.detail)
+            throw error.adding(context: "layer '\(layer)'", code: .imageAsset)
         }
         let texture = try context.makeMipmappedTexture(label: "reel.asset.\(asset)", image: image)
         textures[asset] = texture
@@ -151,7 +151,7 @@ final class LayerPainter {
         do {
             frame = try assets.videoFrame(named: video.asset, at: video.clipTime, loop: video.loop)
         } catch let error as ReelError {
-            throw ReelError(error.code, "layer '\(layer)': \(error.message)", detail: error.detail)
+            throw error.adding(context: "layer '\(layer)'")
         }
         let key = "video:" + layer
         if let existing = textures[key], existing.width == frame.width, existing.height == frame.height {
@@ -332,7 +332,7 @@ final class LayerPainter {
         do {
             picture = try withoutScissor { try shader.draw(input, gl: chain.gl) }
         } catch let error as ReelError {
-            throw ReelError(error.code, "layer '\(layer.id)' (\(use.name)): \(error.message)", detail: error.detail)
+            throw error.adding(context: "layer '\(layer.id)' (\(use.name))")
         }
         // The shader drew into its own targets; drawing goes on in this one.
         target.bindForDrawing()

@@ -37,7 +37,7 @@ struct PassChain {
             do {
                 result = try pass.apply(input, gl: gl)
             } catch let error as ReelError {
-                throw ReelError(error.code, "\(use.name) (\(useKey)): \(error.message)", detail: error.detail)
+                throw error.adding(context: "\(use.name) (\(useKey))")
             }
             current = { result }
         }

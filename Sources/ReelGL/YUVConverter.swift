@@ -65,10 +65,34 @@ final class YUVConverter {
     /// Converts `source` (a `width` × `height` texture) and reads the planes into `frame`'s
     /// storage (reused from call to call).
     func convert(_ source: GLTexture, width: Int, height: Int, into frame: inout YUVPlanes) throws {
+        let (columns, rows) = try draw(source, width: width, height: height)
+        let stride = columns * 4
+        frame.prepare(width: width, height: height, stride: stride)
+        frame.y.withUnsafeMutableBytes { luma in
+            frame.uv.withUnsafeMutableBytes { chroma in
+                guard let y = luma.baseAddress, let uv = chroma.baseAddress else { return }
+                read(columns: columns, rows: rows, lumaTop: y, lumaBottom: y + stride, chroma: uv)
+            }
+        }
+        try context.checkError("converting a \(width)×\(height) frame to YUV")
+    }
+
+    /// Converts `source` and queues the planes' read into the pixel-pack buffer bound now:
+    /// luma at `luma` bytes, chroma at `chroma`, rows `stride` bytes apart (`ReadbackRing`).
+    func convert(_ source: GLTexture, width: Int, height: Int, intoPackBufferLuma luma: Int, chroma: Int) throws {
+        let (columns, rows) = try draw(source, width: width, height: height)
+        // With a pack buffer bound, the pointers GL takes are byte offsets into it.
+        func offset(_ bytes: Int) -> UnsafeMutableRawPointer? { UnsafeMutableRawPointer(mutating: reel_gl_offset(bytes)) }
+        read(columns: columns, rows: rows, lumaTop: offset(luma), lumaBottom: offset(luma + columns * 4), chroma: offset(chroma))
+        try context.checkError("converting a \(width)×\(height) frame to YUV")
+    }
+
+    /// Draws the conversion into the three targets; returns their size in texels.
+    private func draw(_ source: GLTexture, width: Int, height: Int) throws -> (columns: Int, rows: Int) {
         context.assertOnThread()
         precondition(width % 2 == 0 && height % 2 == 0, "4:2:0 needs an even width and height")
         if size != (width, height) { try makeTargets(width: width, height: height) }
-        guard let targets else { return }
+        guard let targets else { throw ReelError(.glError, "the YUV targets were not made") }
         program.use()
         glActiveTexture(GLenum(GL_TEXTURE0))
         glBindTexture(GLenum(GL_TEXTURE_2D), source.name)
@@ -81,29 +105,27 @@ final class YUVConverter {
         glDrawArrays(GLenum(GL_TRIANGLES), 0, 3)
         glBindVertexArray(0)
         glBindTexture(GLenum(GL_TEXTURE_2D), 0)
+        return (targets.framebuffer.width, targets.framebuffer.height)
+    }
 
-        let columns = targets.framebuffer.width, rows = targets.framebuffer.height
-        let stride = columns * 4
-        frame.prepare(width: width, height: height, stride: stride)
+    /// Reads the targets: client memory, or byte offsets into the bound pixel-pack buffer.
+    /// Luma's top rows land on even lines (from `lumaTop`) and its bottom rows on odd ones
+    /// (from `lumaBottom`, a row later), by reading each with a doubled row length.
+    private func read(columns: Int, rows: Int, lumaTop: UnsafeMutableRawPointer?, lumaBottom: UnsafeMutableRawPointer?,
+                      chroma: UnsafeMutableRawPointer?) {
+        guard let targets else { return }
         glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), targets.framebuffer.name)
         glPixelStorei(GLenum(GL_PACK_ALIGNMENT), 1)
-        // Luma: top rows land on even lines, bottom rows on odd ones.
         glPixelStorei(GLenum(GL_PACK_ROW_LENGTH), GLint(columns * 2))
-        frame.y.withUnsafeMutableBytes { luma in
-            guard let base = luma.baseAddress else { return }
-            glReadBuffer(GLenum(GL_COLOR_ATTACHMENT0))
-            glReadPixels(0, 0, GLsizei(columns), GLsizei(rows), GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), base)
-            glReadBuffer(GLenum(GL_COLOR_ATTACHMENT1))
-            glReadPixels(0, 0, GLsizei(columns), GLsizei(rows), GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), base + stride)
-        }
+        glReadBuffer(GLenum(GL_COLOR_ATTACHMENT0))
+        glReadPixels(0, 0, GLsizei(columns), GLsizei(rows), GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), lumaTop)
+        glReadBuffer(GLenum(GL_COLOR_ATTACHMENT1))
+        glReadPixels(0, 0, GLsizei(columns), GLsizei(rows), GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), lumaBottom)
         glPixelStorei(GLenum(GL_PACK_ROW_LENGTH), 0)
-        frame.uv.withUnsafeMutableBytes { chroma in
-            glReadBuffer(GLenum(GL_COLOR_ATTACHMENT2))
-            glReadPixels(0, 0, GLsizei(columns), GLsizei(rows), GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), chroma.baseAddress)
-        }
+        glReadBuffer(GLenum(GL_COLOR_ATTACHMENT2))
+        glReadPixels(0, 0, GLsizei(columns), GLsizei(rows), GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), chroma)
         glReadBuffer(GLenum(GL_COLOR_ATTACHMENT0))
         glBindFramebuffer(GLenum(GL_FRAMEBUFFER), 0)
-        try context.checkError("converting a \(width)×\(height) frame to YUV")
     }
 
     private func makeTargets(width: Int, height: Int) throws {

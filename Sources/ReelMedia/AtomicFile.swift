@@ -183,6 +183,44 @@ public enum AtomicFile {
         try commit(temporary, to: path)
     }
 
+    /// Writes `data` to `path` in place and flushes it to disk: for files in a private staging
+    /// folder that is committed as a whole once every file in it is written (a PNG
+    /// sequence), where a temporary and a rename per file would only add a second flush.
+    /// A file cut short by a failure is removed; one cut short by a crash lies in a staging
+    /// folder that was never marked complete.
+    /// - Throws: `E-IO-WRITE` with the system's reason.
+    public static func writeDurably(_ data: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw writeError(path, errno: errno, in: "open") }
+        do {
+            defer { close(fd) }
+            try data.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count, let base = raw.baseAddress {
+                    let n = Foundation.write(fd, base + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw writeError(path, errno: errno, in: "write")
+                    }
+                    offset += n
+                }
+            }
+            // The usual permissions whatever the umask, as `stage` gives its files.
+            fchmod(fd, 0o644)
+            guard fsync(fd) == 0 else { throw writeError(path, errno: errno, in: "fsync") }
+        } catch {
+            unlink(path)
+            throw error
+        }
+    }
+
+    /// `E-IO-WRITE` for a failed system call `function` on `path`: the system's reason, what
+    /// to do about it where there is something, and `errno` as the native code.
+    static func writeError(_ path: String, errno code: Int32, in function: String) -> ReelError {
+        ReelError(.fileUnwritable, "cannot write '\(path)': \(String(cString: strerror(code)))", detail: hint(errno: code),
+                  nativeCode: Int(code), context: function)
+    }
+
     /// Writes `data` to a hidden temporary file beside `path`, flushed to disk, and returns its
     /// path; `path` itself is not touched. A writer of many files (a PNG sequence) stages them
     /// all and commits them only once every one is written, so a failure part-way leaves an

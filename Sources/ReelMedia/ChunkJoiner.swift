@@ -193,7 +193,7 @@ final class VideoStreamReader {
         self.path = path
         input = try ConfinedInput(path: path, code: .videoJoin)
         guard let opened = input.format else { throw ReelError(.videoJoin, "cannot open '\(path)'") }
-        try Self.check(avformat_find_stream_info(opened, nil), "read the streams of", path)
+        try LibAV.check(avformat_find_stream_info(opened, nil), "read the streams of", path: path, code: .videoJoin, in: "avformat_find_stream_info")
         let index = av_find_best_stream(opened, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
         guard index >= 0, let stream = opened.pointee.streams[Int(index)], let parameters = stream.pointee.codecpar else {
             throw ReelError(.videoJoin, "'\(path)' has no video stream")
@@ -222,7 +222,7 @@ final class VideoStreamReader {
         while true {
             let status = av_read_frame(format, packet)
             if status == reel_averror_eof() { break }
-            if status < 0 { throw Self.failure(status, "read packet \(count) of", path) }
+            if status < 0 { throw LibAV.error(status, "read packet \(count) of", path: path, code: .videoJoin, in: "av_read_frame") }
             defer { av_packet_unref(packet) }
             guard packet.pointee.stream_index == stream.pointee.index else { continue }
             // A damaged or cut-short sample is flagged by the demuxer rather than failed.
@@ -279,15 +279,6 @@ final class VideoStreamReader {
         if mine != theirs { throw refuse("extradata (the codec's headers)", "\(mine.count) bytes", "\(theirs.count) different bytes") }
     }
 
-    static func check(_ status: Int32, _ action: String, _ path: String) throws {
-        if status < 0 { throw failure(status, action, path) }
-    }
-
-    static func failure(_ status: Int32, _ action: String, _ path: String) -> ReelError {
-        var buffer = [CChar](repeating: 0, count: 256)
-        let reason = buffer.withUnsafeMutableBufferPointer { String(cString: reel_av_error_string(status, $0.baseAddress, 256)) }
-        return ReelError(.videoJoin, "cannot \(action) '\(path)': \(reason)", nativeCode: Int(status), context: "libav")
-    }
 }
 
 /// What pass 1 learns about a chunk: each packet's frame within the chunk, in file order.
@@ -375,18 +366,18 @@ private final class JoinMuxer {
                 throw ReelError(.videoJoin, "a .\(ext) file cannot hold \(String(cString: avcodec_get_name(codec))) video, so '\(output)' cannot be joined",
                                 detail: "join into a container that takes the chunks' codec (H.264: .mp4, .mov or .mkv)")
             }
-            try check(avcodec_parameters_copy(stream.pointee.codecpar, first.parameters), "copy the codec parameters")
+            try check(avcodec_parameters_copy(stream.pointee.codecpar, first.parameters), "copy the codec parameters", in: "avcodec_parameters_copy")
             // The chunk's container tag ('avc1' in MP4) may mean nothing in the output's.
             stream.pointee.codecpar.pointee.codec_tag = 0
             stream.pointee.time_base = frameBase
             stream.pointee.avg_frame_rate = rate
             stream.pointee.r_frame_rate = rate
-            try check(avio_open(&format.pointee.pb, path, Int32(reel_avio_flag_write())), "create")
+            try check(avio_open(&format.pointee.pb, path, Int32(reel_avio_flag_write())), "create", in: "avio_open")
             var options: OpaquePointer?
             defer { av_dict_free(&options) }
             let ext = (output as NSString).pathExtension.lowercased()
             if ext == "mp4" || ext == "mov" { av_dict_set(&options, "movflags", "+faststart", 0) }
-            try check(avformat_write_header(format, &options), "write the header of")
+            try check(avformat_write_header(format, &options), "write the header of", in: "avformat_write_header")
         } catch {
             close()
             throw error
@@ -404,13 +395,13 @@ private final class JoinMuxer {
         packet.pointee.stream_index = 0
         packet.pointee.pos = -1
         av_packet_rescale_ts(packet, frameBase, stream.pointee.time_base)
-        try check(av_interleaved_write_frame(format, packet), "write a packet to")
+        try check(av_interleaved_write_frame(format, packet), "write a packet to", in: "av_interleaved_write_frame")
     }
 
     /// Writes the trailer (and, for MP4, moves the index to the front) and closes the file.
     func finish() throws {
         guard let format else { return }
-        try check(av_write_trailer(format), "finish")
+        try check(av_write_trailer(format), "finish", in: "av_write_trailer")
         close()
     }
 
@@ -421,7 +412,7 @@ private final class JoinMuxer {
         self.format = nil
     }
 
-    private func check(_ status: Int32, _ action: String) throws {
-        if status < 0 { throw VideoStreamReader.failure(status, action, output) }
+    private func check(_ status: Int32, _ action: String, in function: String) throws {
+        try LibAV.check(status, action, path: output, code: .videoJoin, in: function)
     }
 }

@@ -47,7 +47,7 @@ final class ConfinedInput {
         let status = avformat_open_input(&opened, nil, input, &options)
         av_dict_free(&options)
         // On failure avformat_open_input has freed the context (not the reader, which is ours).
-        if status < 0 { throw MediaDecoder.failure(status, "open", path, code: code) }
+        if status < 0 { throw LibAV.error(status, "open", path: path, code: code, in: "avformat_open_input") }
         guard let opened else { throw ReelError(code, "cannot open '\(path)'") }
         format = opened
     }

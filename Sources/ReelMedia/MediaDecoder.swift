@@ -88,12 +88,13 @@ public final class MediaDecoder {
             stream = index
             guard let context = avcodec_alloc_context3(decoder) else { throw ReelError(.videoAsset, "out of memory opening '\(path)'") }
             codec = context
-            try Self.check(avcodec_parameters_to_context(context, streamPointer.pointee.codecpar), "configure the decoder for", path)
+            try LibAV.check(avcodec_parameters_to_context(context, streamPointer.pointee.codecpar), "configure the decoder for", path: path, code: .videoAsset,
+                            in: "avcodec_parameters_to_context")
             context.pointee.thread_count = 0  // as many as useful
             // The decoder refuses a frame far over the limit itself, before allocating it (a
             // stream may change size, a header may lie).
             context.pointee.max_pixels = Self.decoderBound(maxPixels)
-            try Self.check(avcodec_open2(context, decoder, nil), "open the decoder for", path)
+            try LibAV.check(avcodec_open2(context, decoder, nil), "open the decoder for", path: path, code: .videoAsset, in: "avcodec_open2")
             width = Int(context.pointee.width)
             height = Int(context.pointee.height)
             guard width > 0, height > 0 else { throw ReelError(.videoAsset, "'\(path)' has a video stream without a size") }
@@ -124,7 +125,7 @@ public final class MediaDecoder {
         for i in 0..<count { av_dict_set(&perStream[i], "max_pixels", String(decoderBound(maxPixels)), 0) }
         defer { for i in 0..<count { av_dict_free(&perStream[i]) } }
         let status = perStream.withUnsafeMutableBufferPointer { avformat_find_stream_info(format, $0.baseAddress) }
-        try check(status, "read stream information of", path)
+        try LibAV.check(status, "read stream information of", path: path, code: .videoAsset, in: "avformat_find_stream_info")
     }
 
     /// The `max_pixels` FFmpeg's decoders are given. They check the width rounded up to
@@ -241,7 +242,7 @@ public final class MediaDecoder {
             guard received == reel_averror_eagain() else {
                 var f: UnsafeMutablePointer<AVFrame>? = frame
                 av_frame_free(&f)
-                throw Self.failure(received, "decode", path)
+                throw LibAV.error(received, "decode", path: path, code: .videoAsset, in: "avcodec_receive_frame")
             }
             // The decoder wants input: the next packet of our stream, or the end.
             let read = av_read_frame(format, packet)
@@ -255,7 +256,7 @@ public final class MediaDecoder {
             if sent < 0 && sent != reel_averror_eagain() {
                 var f: UnsafeMutablePointer<AVFrame>? = frame
                 av_frame_free(&f)
-                throw Self.failure(sent, "decode", path)
+                throw LibAV.error(sent, "decode", path: path, code: .videoAsset, in: "avcodec_send_packet")
             }
         }
     }
@@ -306,16 +307,4 @@ public final class MediaDecoder {
     }
 
     private func formatTime(_ t: Double) -> String { String(format: "%.3fs", t) }
-
-    static func check(_ status: Int32, _ action: String, _ path: String) throws {
-        if status < 0 { throw failure(status, action, path) }
-    }
-
-    static func failure(_ status: Int32, _ action: String, _ path: String, code: ReelError.Code = .videoAsset) -> ReelError {
-        var buffer = [CChar](repeating: 0, count: 256)
-        let reason = buffer.withUnsafeMutableBufferPointer { b in
-            String(cString: reel_av_error_string(status, b.baseAddress, 256))
-        }
-        return ReelError(code, "cannot \(action) '\(path)': \(reason)", nativeCode: Int(status), context: "libav")
-    }
 }

@@ -22,10 +22,10 @@ public struct MediaProbe: Sendable {
     public init(path: String) throws {
         MediaDecoder.silenceLogging
         var format: UnsafeMutablePointer<AVFormatContext>?
-        try MediaDecoder.check(avformat_open_input(&format, path, nil, nil), "open", path)
+        try LibAV.check(avformat_open_input(&format, path, nil, nil), "open", path: path, code: .videoAsset, in: "avformat_open_input")
         defer { avformat_close_input(&format) }
         guard let format else { throw ReelError(.videoAsset, "cannot open '\(path)'") }
-        try MediaDecoder.check(avformat_find_stream_info(format, nil), "read stream information of", path)
+        try LibAV.check(avformat_find_stream_info(format, nil), "read stream information of", path: path, code: .videoAsset, in: "avformat_find_stream_info")
         let index = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
         guard index >= 0, let stream = format.pointee.streams[Int(index)], let parameters = stream.pointee.codecpar else {
             throw ReelError(.videoAsset, "'\(path)' has no video stream")

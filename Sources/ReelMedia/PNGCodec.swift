@@ -33,48 +33,21 @@ public struct PNGSettings: Sendable, Hashable {
     }
 }
 
-/// PNG in memory: written by Reel's own chunk writer over libdeflate, read by libpng.
-/// Writing files is `AtomicFile`'s job, so nothing half-written is ever left behind.
+/// PNG in memory: written by `PNGEncoder` (Reel's own chunk writer over libdeflate, or over
+/// `RunLengthDeflate` at level 1), read by libpng. Writing files is `AtomicFile`'s job, so
+/// nothing half-written is ever left behind.
 ///
 /// Why not libpng for writing too: a PNG sequence spends nearly all its time in DEFLATE, and
-/// libdeflate compresses the same rows at the same level two to three times faster than the
-/// zlib inside libpng, to a similar size (`make bench` prints both). The container around it
-/// is four chunks; libpng and an independent decoder read every file back in the tests.
+/// libdeflate compresses the same rows at the same level faster than the zlib inside libpng,
+/// to a similar size (`make bench` prints both). The container around it is four chunks;
+/// libpng and an independent decoder read every file back in the tests.
 public enum PNGCodec {
     /// Encodes `image` as an 8-bit RGBA PNG (straight alpha, as PNG requires) or, with
     /// `settings.alpha` false, RGB (alpha dropped: for frames drawn over an opaque background).
+    /// A writer of many frames keeps a `PNGEncoder` instead, which reuses its buffers.
     /// - Throws: `E-PNG-ENCODE` when the image is empty or out of memory.
     public static func encode(_ image: RGBAImage, settings: PNGSettings = PNGSettings()) throws -> Data {
-        guard image.width > 0, image.height > 0, image.pixels.count >= image.width * image.height * 4 else {
-            throw ReelError(.pngEncode, "cannot write a \(image.width)×\(image.height) PNG")
-        }
-        let alpha = settings.alpha ?? true
-        // Opaque pixels are the same premultiplied or not; RGB output skips the conversion.
-        let source = alpha ? image.unpremultiplied() : image
-        let filtered = PNGFilter.rows(source, channels: alpha ? 4 : 3, filter: settings.filter)
-        let level = Int32(min(max(settings.compressionLevel, 0), 9))
-        guard let compressor = libdeflate_alloc_compressor(level) else {
-            throw ReelError(.pngEncode, "out of memory starting the compressor")
-        }
-        defer { libdeflate_free_compressor(compressor) }
-        var png = Data(capacity: filtered.count / 4 + 1024)
-        png.append(contentsOf: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        var header = [UInt8]()
-        header.appendBigEndian(UInt32(image.width))
-        header.appendBigEndian(UInt32(image.height))
-        header += [8, alpha ? 6 : 2, 0, 0, 0]  // 8 bits; RGBA or RGB; deflate; adaptive filtering; no interlace
-        png.appendChunk("IHDR", header)
-        let bound = libdeflate_zlib_compress_bound(compressor, filtered.count)
-        var compressed = [UInt8](unsafeUninitializedCapacity: bound) { _, count in count = bound }
-        let size = filtered.withUnsafeBytes { input in
-            compressed.withUnsafeMutableBytes { output in
-                libdeflate_zlib_compress(compressor, input.baseAddress, input.count, output.baseAddress, output.count)
-            }
-        }
-        guard size > 0 else { throw ReelError(.pngEncode, "the compressor ran out of room (a bug: the bound was \(bound) bytes)") }
-        png.appendChunk("IDAT", compressed[..<size])
-        png.appendChunk("IEND", [])
-        return png
+        try PNGEncoder(settings: settings).encode(image)
     }
 
     /// Decodes a PNG of any colour type into straight-alpha 8-bit RGBA.
@@ -111,45 +84,11 @@ public enum PNGCodec {
 }
 
 /// PNG's per-row filters (the "adaptive filtering" method 0 of the specification): each row
-/// gets a filter-type byte, then its bytes as differences from neighbours.
+/// gets a filter-type byte, then its bytes as differences from neighbours. `PNGEncoder`
+/// filters each row as it packs it.
 enum PNGFilter {
-    /// The filtered stream of `image` with `channels` (4: RGBA, 3: RGB, alpha dropped).
-    static func rows(_ image: RGBAImage, channels: Int, filter: PNGSettings.Filter) -> [UInt8] {
-        let width = image.width, height = image.height, rowBytes = width * channels
-        let total = (rowBytes + 1) * height
-        return [UInt8](unsafeUninitializedCapacity: total) { out, count in
-            image.pixels.withUnsafeBufferPointer { pixels in
-                guard let src = pixels.baseAddress, let dst = out.baseAddress else { return }
-                // Rows are first packed (dropping alpha for RGB) into `dst`, then filtered in
-                // place from the bottom up, so each row still sees its unfiltered neighbour above.
-                for y in 0..<height {
-                    let from = src + y * width * 4, to = dst + y * (rowBytes + 1) + 1
-                    if channels == 4 {
-                        to.update(from: from, count: rowBytes)
-                    } else {
-                        for x in 0..<width {
-                            to[3 * x] = from[4 * x]
-                            to[3 * x + 1] = from[4 * x + 1]
-                            to[3 * x + 2] = from[4 * x + 2]
-                        }
-                    }
-                }
-                // One scratch row for the adaptive choice, reused for every row.
-                var scratch = [UInt8](repeating: 0, count: filter == .adaptive ? rowBytes : 0)
-                for y in stride(from: height - 1, through: 0, by: -1) {
-                    let row = dst + y * (rowBytes + 1)
-                    let above: UnsafeMutablePointer<UInt8>? = y > 0 ? dst + (y - 1) * (rowBytes + 1) + 1 : nil
-                    let kind = filter == .adaptive ? choose(row + 1, above, rowBytes, channels, scratch: &scratch) : filter
-                    apply(kind, row + 1, above, rowBytes, channels)
-                    row.pointee = kind.typeByte
-                }
-            }
-            count = total
-        }
-    }
-
     /// libpng's heuristic: the filter whose output has the smallest sum of absolute values.
-    private static func choose(_ row: UnsafeMutablePointer<UInt8>, _ above: UnsafeMutablePointer<UInt8>?, _ n: Int, _ bpp: Int,
+    static func choose(_ row: UnsafeMutablePointer<UInt8>, _ above: UnsafeMutablePointer<UInt8>?, _ n: Int, _ bpp: Int,
                                scratch: inout [UInt8]) -> PNGSettings.Filter {
         var best = PNGSettings.Filter.none, bestCost = Int.max
         for kind in [PNGSettings.Filter.none, .sub, .up, .paeth] {
@@ -166,7 +105,7 @@ enum PNGFilter {
     }
 
     /// Filters `row` in place; `above` is the unfiltered previous row (nil for the first).
-    private static func apply(_ kind: PNGSettings.Filter, _ row: UnsafeMutablePointer<UInt8>, _ above: UnsafeMutablePointer<UInt8>?,
+    static func apply(_ kind: PNGSettings.Filter, _ row: UnsafeMutablePointer<UInt8>, _ above: UnsafeMutablePointer<UInt8>?,
                               _ n: Int, _ bpp: Int) {
         switch kind {
         case .none, .adaptive:

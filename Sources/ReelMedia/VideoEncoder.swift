@@ -78,14 +78,15 @@ public struct YUVFrame: Sendable {
 public final class VideoEncoder: @unchecked Sendable {
     public let width: Int
     public let height: Int
-    private var format: UnsafeMutablePointer<AVFormatContext>?
-    private var codec: UnsafeMutablePointer<AVCodecContext>?
-    private var stream: UnsafeMutablePointer<AVStream>?
-    private var frame: UnsafeMutablePointer<AVFrame>?
-    private var packet: UnsafeMutablePointer<AVPacket>?
+    // Each FFmpeg object has one owner, which frees it; the stream is lent by the muxer.
+    private let muxer: FFMuxer
+    private let codec: FFCodecContext
+    private let stream: UnsafeMutablePointer<AVStream>
+    private let frame: FFFrame
+    private let packet: FFPacket
+    private let scaler = FFScaler()
     private var nextPTS: Int64 = 0
     private var closed = false
-    private var scaler: OpaquePointer?
     private let pixelFormat: AVPixelFormat
     /// What the encoder is fed: NV12 when it takes it and 4:2:0 was asked for (the GPU's
     /// layout goes in with one copy; x264 works in NV12 internally), else `pixelFormat`.
@@ -123,118 +124,101 @@ public final class VideoEncoder: @unchecked Sendable {
         let encoderCodec = avcodec_find_encoder_by_name(settings.codec)
         inputFormat = format == AV_PIX_FMT_YUV420P && encoderCodec.map { Self.accepts($0, AV_PIX_FMT_NV12) } == true
             ? AV_PIX_FMT_NV12 : format
-        var muxer: UnsafeMutablePointer<AVFormatContext>?
-        let status = avformat_alloc_output_context2(&muxer, nil, nil, containerName)
-        guard status >= 0, let format = muxer else {
-            throw ReelError(.videoEncode, "no container for '\(containerName)'; use .mp4, .mov or .mkv")
+        muxer = try FFMuxer(containerName: containerName, path: path, code: .videoEncode)
+        guard let encoder = encoderCodec else {
+            throw ReelError(.videoEncode, "this FFmpeg has no encoder '\(settings.codec)'",
+                            detail: "`reel doctor` lists the encoders found")
         }
-        self.format = format
-        // The container was chosen by the final name, but the bytes go to the temporary path;
-        // the MP4 muxer reopens its URL to move the index to the front.
-        av_free(format.pointee.url)
-        format.pointee.url = av_strdup(path)
-        do {
-            guard let encoder = encoderCodec else {
-                throw ReelError(.videoEncode, "this FFmpeg has no encoder '\(settings.codec)'",
-                                detail: "`reel doctor` lists the encoders found")
-            }
-            guard let context = avcodec_alloc_context3(encoder), let stream = avformat_new_stream(format, nil) else {
-                throw ReelError(.videoEncode, "out of memory opening the encoder")
-            }
-            codec = context
-            self.stream = stream
-            let rate = av_d2q(fps, 1_000_000)
-            context.pointee.width = Int32(width)
-            context.pointee.height = Int32(height)
-            context.pointee.time_base = AVRational(num: rate.den, den: rate.num)
-            context.pointee.framerate = rate
-            context.pointee.pix_fmt = inputFormat
-            context.pointee.gop_size = Int32(max(1, min(250, Int(fps * 10))))
-            context.pointee.thread_count = 0
-            if isYUV {
-                // Tag what Reel writes: BT.709 primaries, transfer and matrix, limited range.
-                context.pointee.color_primaries = AVCOL_PRI_BT709
-                context.pointee.color_trc = AVCOL_TRC_BT709
-                context.pointee.colorspace = AVCOL_SPC_BT709
-                context.pointee.color_range = AVCOL_RANGE_MPEG
-                context.pointee.chroma_sample_location = AVCHROMA_LOC_CENTER
-            }
-            context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-            if let bitrate = settings.bitrate { context.pointee.bit_rate = Int64(bitrate) }
-            if (format.pointee.oformat.pointee.flags & Int32(reel_avfmt_globalheader())) != 0 {
-                context.pointee.flags |= Int32(reel_av_codec_flag_global_header())
-            }
-            var options: OpaquePointer?
-            defer { av_dict_free(&options) }
-            if let preset = settings.preset, av_opt_find(context.pointee.priv_data, "preset", nil, 0, 0) != nil {
-                // x264's names mean nothing to NVENC; its p1 (fastest) … p7 (best) stand in.
-                let nvencPresets = ["ultrafast": "p1", "superfast": "p1", "veryfast": "p2", "faster": "p3", "fast": "p3",
-                                    "medium": "p4", "slow": "p5", "slower": "p6", "veryslow": "p7"]
-                let name = settings.codec.hasSuffix("_nvenc") ? nvencPresets[preset] ?? preset : preset
-                av_dict_set(&options, "preset", name, 0)
-            }
-            if settings.codec == "prores_ks", let name = settings.pixelFormat, name.contains("444") {
-                av_dict_set(&options, "profile", "4444", 0)  // ProRes 4444, which carries alpha
-            }
-            for (key, value) in settings.options.sorted(by: { $0.key < $1.key }) { av_dict_set(&options, key, value, 0) }
-            if let crf = settings.crf, settings.bitrate == nil, av_opt_find(context.pointee.priv_data, "crf", nil, 0, 0) != nil {
-                av_dict_set(&options, "crf", String(crf), 0)
-            } else if let crf = settings.crf, settings.bitrate == nil, settings.options["cq"] == nil,
-                      av_opt_find(context.pointee.priv_data, "cq", nil, 0, 0) != nil {
-                // NVENC's constant-quality mode takes the CRF's place.
-                av_dict_set(&options, "rc", "vbr", 0)
-                av_dict_set(&options, "cq", String(crf), 0)
-                context.pointee.bit_rate = 0
-            }
-            FFmpegLog.capture
-            _ = FFmpegLog.takeLastError()
-            let opened = avcodec_open2(context, encoder, &options)
-            if opened < 0 {
-                var error = ReelError(.videoEncode, "\(settings.codec) refused to open for \(width)×\(height) \(settings.pixelFormat ?? "yuv420p")")
-                let said = FFmpegLog.takeLastError().map { ["\(settings.codec) said: \($0)"] } ?? []
-                error.detail = (said + [Self.explainRefusal(codec: encoder, settings: settings)]).joined(separator: "\n")
-                error.nativeCode = Int(opened)
-                error.context = "avcodec_open2"
-                throw error
-            }
-            // Options left in the dictionary are ones the encoder does not have.
-            if let unused = av_dict_get(options, "", nil, Int32(AV_DICT_IGNORE_SUFFIX)) {
-                let known = Self.optionNames(of: encoder)
-                throw ReelError(.videoEncode, "\(settings.codec) has no option '\(String(cString: unused.pointee.key))'",
-                                detail: known.isEmpty ? nil : "its options: \(known.joined(separator: ", "))")
-            }
-            try Self.check(avcodec_parameters_from_context(stream.pointee.codecpar, context), "configure the stream")
-            stream.pointee.time_base = context.pointee.time_base
-            stream.pointee.avg_frame_rate = rate
-            stream.pointee.r_frame_rate = rate
+        codec = try FFCodecContext(codec: encoder, code: .videoEncode)
+        stream = try muxer.addStream(code: .videoEncode)
+        let context = codec.pointer
+        let rate = av_d2q(fps, 1_000_000)
+        context.pointee.width = Int32(width)
+        context.pointee.height = Int32(height)
+        context.pointee.time_base = AVRational(num: rate.den, den: rate.num)
+        context.pointee.framerate = rate
+        context.pointee.pix_fmt = inputFormat
+        context.pointee.gop_size = Int32(max(1, min(250, Int(fps * 10))))
+        context.pointee.thread_count = 0
+        if isYUV {
+            // Tag what Reel writes: BT.709 primaries, transfer and matrix, limited range.
+            context.pointee.color_primaries = AVCOL_PRI_BT709
+            context.pointee.color_trc = AVCOL_TRC_BT709
+            context.pointee.colorspace = AVCOL_SPC_BT709
+            context.pointee.color_range = AVCOL_RANGE_MPEG
+            context.pointee.chroma_sample_location = AVCHROMA_LOC_CENTER
+        }
+        context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        if let bitrate = settings.bitrate { context.pointee.bit_rate = Int64(bitrate) }
+        if muxer.wantsGlobalHeader { context.pointee.flags |= Int32(reel_av_codec_flag_global_header()) }
+        try Self.open(context, encoder, settings: settings, width: width, height: height)
+        try LibAV.check(avcodec_parameters_from_context(stream.pointee.codecpar, context), "configure the stream", code: .videoEncode,
+                        in: "avcodec_parameters_from_context")
+        stream.pointee.time_base = context.pointee.time_base
+        stream.pointee.avg_frame_rate = rate
+        stream.pointee.r_frame_rate = rate
 
-            if (format.pointee.oformat.pointee.flags & Int32(reel_avfmt_nofile())) == 0 {
-                try Self.check(avio_open(&format.pointee.pb, path, Int32(reel_avio_flag_write())), "create \(containerName)", output: containerName)
-            }
-            var muxerOptions: OpaquePointer?
-            defer { av_dict_free(&muxerOptions) }
-            let ext = (containerName as NSString).pathExtension.lowercased()
-            if ext == "mp4" || ext == "mov" || ext == "m4v" { av_dict_set(&muxerOptions, "movflags", "+faststart", 0) }
-            try Self.check(avformat_write_header(format, &muxerOptions), "write the header of \(containerName)")
+        let ext = (containerName as NSString).pathExtension.lowercased()
+        let fastStart = ext == "mp4" || ext == "mov" || ext == "m4v"
+        try muxer.open(path: path, output: containerName, options: fastStart ? ["movflags": "+faststart"] : [:], code: .videoEncode)
 
-            guard let frame = av_frame_alloc(), let packet = av_packet_alloc() else {
-                throw ReelError(.videoEncode, "out of memory")
-            }
-            self.frame = frame
-            self.packet = packet
-            frame.pointee.format = inputFormat.rawValue
-            frame.pointee.width = Int32(width)
-            frame.pointee.height = Int32(height)
-            if isYUV {
-                frame.pointee.color_primaries = AVCOL_PRI_BT709
-                frame.pointee.color_trc = AVCOL_TRC_BT709
-                frame.pointee.colorspace = AVCOL_SPC_BT709
-                frame.pointee.color_range = AVCOL_RANGE_MPEG
-            }
-            try Self.check(av_frame_get_buffer(frame, 0), "allocate a frame")
-        } catch {
-            abort()
-            throw error
+        frame = try FFFrame(code: .videoEncode)
+        packet = try FFPacket(code: .videoEncode)
+        let picture = frame.pointer
+        picture.pointee.format = inputFormat.rawValue
+        picture.pointee.width = Int32(width)
+        picture.pointee.height = Int32(height)
+        if isYUV {
+            picture.pointee.color_primaries = AVCOL_PRI_BT709
+            picture.pointee.color_trc = AVCOL_TRC_BT709
+            picture.pointee.colorspace = AVCOL_SPC_BT709
+            picture.pointee.color_range = AVCOL_RANGE_MPEG
+        }
+        try LibAV.check(av_frame_get_buffer(picture, 0), "allocate a frame", code: .videoEncode, in: "av_frame_get_buffer")
+    }
+
+    /// Opens `context` for `encoder` with `settings`' preset, rate control and options.
+    /// - Throws: `E-MEDIA-ENCODE` with what the encoder said and what it takes instead, or
+    ///   naming an option it does not have.
+    private static func open(_ context: UnsafeMutablePointer<AVCodecContext>, _ encoder: UnsafePointer<AVCodec>, settings: VideoSettings,
+                             width: Int, height: Int) throws {
+        var options: OpaquePointer?
+        defer { av_dict_free(&options) }
+        if let preset = settings.preset, av_opt_find(context.pointee.priv_data, "preset", nil, 0, 0) != nil {
+            // x264's names mean nothing to NVENC; its p1 (fastest) … p7 (best) stand in.
+            let nvencPresets = ["ultrafast": "p1", "superfast": "p1", "veryfast": "p2", "faster": "p3", "fast": "p3",
+                                "medium": "p4", "slow": "p5", "slower": "p6", "veryslow": "p7"]
+            let name = settings.codec.hasSuffix("_nvenc") ? nvencPresets[preset] ?? preset : preset
+            av_dict_set(&options, "preset", name, 0)
+        }
+        if settings.codec == "prores_ks", let name = settings.pixelFormat, name.contains("444") {
+            av_dict_set(&options, "profile", "4444", 0)  // ProRes 4444, which carries alpha
+        }
+        for (key, value) in settings.options.sorted(by: { $0.key < $1.key }) { av_dict_set(&options, key, value, 0) }
+        if let crf = settings.crf, settings.bitrate == nil, av_opt_find(context.pointee.priv_data, "crf", nil, 0, 0) != nil {
+            av_dict_set(&options, "crf", String(crf), 0)
+        } else if let crf = settings.crf, settings.bitrate == nil, settings.options["cq"] == nil,
+                  av_opt_find(context.pointee.priv_data, "cq", nil, 0, 0) != nil {
+            // NVENC's constant-quality mode takes the CRF's place.
+            av_dict_set(&options, "rc", "vbr", 0)
+            av_dict_set(&options, "cq", String(crf), 0)
+            context.pointee.bit_rate = 0
+        }
+        FFmpegLog.capture
+        _ = FFmpegLog.takeLastError()
+        let opened = avcodec_open2(context, encoder, &options)
+        if opened < 0 {
+            // The encoder's own words (from its log) say more than the AVERROR's.
+            let said = FFmpegLog.takeLastError().map { ["\(settings.codec) said: \($0)"] } ?? []
+            throw ReelError(.videoEncode, "\(settings.codec) refused to open for \(width)×\(height) \(settings.pixelFormat ?? "yuv420p")",
+                            detail: (said + [explainRefusal(codec: encoder, settings: settings)]).joined(separator: "\n"),
+                            nativeCode: Int(opened), context: "avcodec_open2")
+        }
+        // Options left in the dictionary are ones the encoder does not have.
+        if let unused = av_dict_get(options, "", nil, Int32(AV_DICT_IGNORE_SUFFIX)) {
+            let known = optionNames(of: encoder)
+            throw ReelError(.videoEncode, "\(settings.codec) has no option '\(String(cString: unused.pointee.key))'",
+                            detail: known.isEmpty ? nil : "its options: \(known.joined(separator: ", "))")
         }
     }
 
@@ -242,74 +226,77 @@ public final class VideoEncoder: @unchecked Sendable {
 
     /// Encodes one frame; frames are numbered in the order they are appended.
     public func append(_ yuv: YUVFrame) throws {
-        guard let frame, let codec else { throw ReelError(.videoEncode, "the encoder is closed") }
-        precondition(pixelFormat == AV_PIX_FMT_YUV420P, "YUV 4:2:0 frames go to a yuv420p encoder; use append(rgba:) for others")
-        precondition(yuv.width == width && yuv.height == height, "frame size does not match the encoder")
-        try Self.check(av_frame_make_writable(frame), "prepare a frame")
-        let (width, height, stride) = (self.width, self.height, yuv.stride)
-        let nv12 = inputFormat == AV_PIX_FMT_NV12
-        frame.withPlanes { planes, lines in
-            yuv.y.withUnsafeBufferPointer { luma in
-                guard let source = luma.baseAddress, let destination = planes[0] else { return }
-                for row in 0..<height {
-                    (destination + row * Int(lines[0])).update(from: source + row * stride, count: width)
-                }
+        try yuv.y.withUnsafeBytes { luma in
+            try yuv.uv.withUnsafeBytes { chroma in
+                try append(luma: luma, chroma: chroma, stride: yuv.stride, width: yuv.width, height: yuv.height)
             }
-            yuv.uv.withUnsafeBufferPointer { chroma in
-                guard let source = chroma.baseAddress else { return }
-                if nv12, let destination = planes[1] {
-                    for row in 0..<height / 2 {
-                        (destination + row * Int(lines[1])).update(from: source + row * stride, count: width)
-                    }
-                } else if let u = planes[1], let v = planes[2] {
-                    // Planar 4:2:0 for encoders without NV12: split the pairs.
-                    for row in 0..<height / 2 {
-                        let pairs = source + row * stride, uRow = u + row * Int(lines[1]), vRow = v + row * Int(lines[2])
-                        for column in 0..<width / 2 {
-                            uRow[column] = pairs[2 * column]
-                            vRow[column] = pairs[2 * column + 1]
-                        }
+        }
+    }
+
+    /// Encodes one NV12 frame read from memory the caller owns for the call (a mapped
+    /// pixel-pack buffer): `luma` holds `height` rows and `chroma` `height / 2` rows of U V
+    /// pairs, each `stride` bytes apart. The rows are copied into the encoder's own frame.
+    public func append(luma: UnsafeRawBufferPointer, chroma: UnsafeRawBufferPointer, stride: Int, width: Int, height: Int) throws {
+        guard !closed else { throw ReelError(.videoEncode, "the encoder is closed") }
+        precondition(pixelFormat == AV_PIX_FMT_YUV420P, "YUV 4:2:0 frames go to a yuv420p encoder; use append(rgba:) for others")
+        precondition(width == self.width && height == self.height, "frame size does not match the encoder")
+        precondition(stride >= width && luma.count >= stride * height && chroma.count >= stride * (height / 2), "planes smaller than the frame")
+        try LibAV.check(av_frame_make_writable(frame.pointer), "prepare a frame", code: .videoEncode, in: "av_frame_make_writable")
+        let nv12 = inputFormat == AV_PIX_FMT_NV12
+        frame.pointer.withPlanes { planes, lines in
+            guard let source = luma.baseAddress?.assumingMemoryBound(to: UInt8.self), let destination = planes[0] else { return }
+            for row in 0..<height {
+                (destination + row * Int(lines[0])).update(from: source + row * stride, count: width)
+            }
+            guard let pairs = chroma.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+            if nv12, let destination = planes[1] {
+                for row in 0..<height / 2 {
+                    (destination + row * Int(lines[1])).update(from: pairs + row * stride, count: width)
+                }
+            } else if let u = planes[1], let v = planes[2] {
+                // Planar 4:2:0 for encoders without NV12: split the pairs.
+                for row in 0..<height / 2 {
+                    let line = pairs + row * stride, uRow = u + row * Int(lines[1]), vRow = v + row * Int(lines[2])
+                    for column in 0..<width / 2 {
+                        uRow[column] = line[2 * column]
+                        vRow[column] = line[2 * column + 1]
                     }
                 }
             }
         }
-        frame.pointee.pts = nextPTS
-        nextPTS += 1
-        try Self.check(avcodec_send_frame(codec, frame), "encode a frame")
-        try drain()
+        try send(frame.pointer)
     }
 
     /// Encodes one RGBA frame (straight alpha), converted by swscale to the encoder's pixel
     /// format with the BT.709 matrix in limited range, alpha kept where the format has it.
     public func append(rgba image: RGBAImage) throws {
-        guard let frame, let codec else { throw ReelError(.videoEncode, "the encoder is closed") }
-        if pixelFormat == AV_PIX_FMT_PAL8 { return try appendPaletted(image, frame: frame, codec: codec) }
+        guard !closed else { throw ReelError(.videoEncode, "the encoder is closed") }
+        if pixelFormat == AV_PIX_FMT_PAL8 { return try appendPaletted(image) }
         let straight = image.unpremultiplied()
-        try Self.check(av_frame_make_writable(frame), "prepare a frame")
-        scaler = sws_getCachedContext(scaler, Int32(width), Int32(height), AV_PIX_FMT_RGBA, Int32(width), Int32(height), pixelFormat,
-                                      Int32(SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP), nil, nil, nil)
-        guard let scaler else { throw ReelError(.videoEncode, "cannot convert RGBA to the encoder's pixel format") }
+        try LibAV.check(av_frame_make_writable(frame.pointer), "prepare a frame", code: .videoEncode, in: "av_frame_make_writable")
+        guard let context = scaler.context(width: width, height: height, from: AV_PIX_FMT_RGBA, to: pixelFormat,
+                                           flags: Int32(SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP)) else {
+            throw ReelError(.videoEncode, "cannot convert RGBA to the encoder's pixel format", context: "sws_getCachedContext")
+        }
         let bt709 = sws_getCoefficients(SWS_CS_ITU709)
-        sws_setColorspaceDetails(scaler, bt709, 1, bt709, 0, 0, 1 << 16, 1 << 16)
+        sws_setColorspaceDetails(context, bt709, 1, bt709, 0, 0, 1 << 16, 1 << 16)
+        let (width, height) = (self.width, self.height)
         straight.pixels.withUnsafeBufferPointer { source in
             var planes: [UnsafePointer<UInt8>?] = [source.baseAddress, nil, nil, nil]
             var strides: [Int32] = [Int32(width * 4), 0, 0, 0]
-            frame.withPlanes { destination, lines in
-                _ = sws_scale(scaler, &planes, &strides, 0, Int32(height), destination, lines)
+            frame.pointer.withPlanes { destination, lines in
+                _ = sws_scale(context, &planes, &strides, 0, Int32(height), destination, lines)
             }
         }
-        frame.pointee.pts = nextPTS
-        nextPTS += 1
-        try Self.check(avcodec_send_frame(codec, frame), "encode a frame")
-        try drain()
+        try send(frame.pointer)
     }
 
-    private func appendPaletted(_ image: RGBAImage, frame: UnsafeMutablePointer<AVFrame>, codec: UnsafeMutablePointer<AVCodecContext>) throws {
+    private func appendPaletted(_ image: RGBAImage) throws {
         guard let palette else { throw ReelError(.videoEncode, "a palette format needs a palette before the first frame") }
         let indices = palette.map(image)
-        try Self.check(av_frame_make_writable(frame), "prepare a frame")
+        try LibAV.check(av_frame_make_writable(frame.pointer), "prepare a frame", code: .videoEncode, in: "av_frame_make_writable")
         let (width, height) = (self.width, self.height)
-        frame.withPlanes { planes, lines in
+        frame.pointer.withPlanes { planes, lines in
             guard let pixels = planes[0], let table = planes[1] else { return }
             indices.withUnsafeBufferPointer { source in
                 guard let base = source.baseAddress else { return }
@@ -325,65 +312,45 @@ public final class VideoEncoder: @unchecked Sendable {
                 }
             }
         }
-        frame.pointee.pts = nextPTS
+        try send(frame.pointer)
+    }
+
+    /// Numbers `picture`, hands it to the encoder and muxes what comes out.
+    private func send(_ picture: UnsafeMutablePointer<AVFrame>) throws {
+        picture.pointee.pts = nextPTS
         nextPTS += 1
-        try Self.check(avcodec_send_frame(codec, frame), "encode a frame")
+        try LibAV.check(avcodec_send_frame(codec.pointer, picture), "encode a frame", code: .videoEncode, in: "avcodec_send_frame")
         try drain()
     }
 
     /// Flushes the encoder, writes the trailer and closes the file.
     public func finish() throws {
-        guard !closed, let codec, let format else { return }
-        try Self.check(avcodec_send_frame(codec, nil), "flush the encoder")
+        guard !closed else { return }
+        try LibAV.check(avcodec_send_frame(codec.pointer, nil), "flush the encoder", code: .videoEncode, in: "avcodec_send_frame")
         try drain()
-        try Self.check(av_write_trailer(format), "finish \(outputName)", output: outputName)
-        abort()
+        try muxer.finish(output: outputName, code: .videoEncode)
+        closed = true
     }
 
-    /// Closes everything without finishing the file. Idempotent.
+    /// Closes the file without finishing it. Idempotent.
     public func abort() {
         guard !closed else { return }
         closed = true
-        if let format, (format.pointee.oformat.pointee.flags & Int32(reel_avfmt_nofile())) == 0, format.pointee.pb != nil {
-            avio_closep(&format.pointee.pb)
-        }
-        av_frame_free(&frame)
-        av_packet_free(&packet)
-        sws_freeContext(scaler)
-        scaler = nil
-        avcodec_free_context(&codec)
-        avformat_free_context(format)
-        format = nil
+        muxer.closeFile()
     }
 
     /// Frames encoded so far.
     public var frameCount: Int { Int(nextPTS) }
 
     private func drain() throws {
-        guard let codec, let packet, let stream, let format else { return }
         while true {
-            let status = avcodec_receive_packet(codec, packet)
+            let status = avcodec_receive_packet(codec.pointer, packet.pointer)
             if status == reel_averror_eagain() || status == reel_averror_eof() { return }
-            try Self.check(status, "encode")
-            av_packet_rescale_ts(packet, codec.pointee.time_base, stream.pointee.time_base)
-            packet.pointee.stream_index = stream.pointee.index
-            let written = av_interleaved_write_frame(format, packet)
-            av_packet_unref(packet)
-            try Self.check(written, "write \(outputName)", output: outputName)
+            try LibAV.check(status, "encode", code: .videoEncode, in: "avcodec_receive_packet")
+            av_packet_rescale_ts(packet.pointer, codec.pointer.pointee.time_base, stream.pointee.time_base)
+            packet.pointer.pointee.stream_index = stream.pointee.index
+            try muxer.write(packet, output: outputName, code: .videoEncode)
         }
-    }
-
-    /// Throws for a negative libav status. Failures of the file itself (a full disk, a
-    /// file-size limit, an I/O error) are `E-IO-WRITE` naming `output`; the rest are the
-    /// encoder's, `E-MEDIA-ENCODE`.
-    static func check(_ status: Int32, _ action: String, output: String? = nil) throws {
-        guard status < 0 else { return }
-        var buffer = [CChar](repeating: 0, count: 256)
-        let reason = buffer.withUnsafeMutableBufferPointer { String(cString: reel_av_error_string(status, $0.baseAddress, 256)) }
-        if let output, let hint = AtomicFile.hint(errno: -status) {
-            throw ReelError(.fileUnwritable, "cannot write '\(output)': \(reason)", detail: hint, nativeCode: Int(status), context: "libav")
-        }
-        throw ReelError(.videoEncode, "cannot \(action): \(reason)", nativeCode: Int(status), context: "libav")
     }
 
     /// Whether `codec` lists `format` among the pixel formats it takes.

@@ -1,5 +1,5 @@
 import Foundation
-import RemoteDispatch
+import ReelDispatch
 
 /// The dispatch half of `make bench` (alone: `reel-bench dispatch`): the coordinator's chunk
 /// scheduler and planner, run in virtual time over simulated workers, against the ideal

@@ -1,6 +1,7 @@
 import CFFmpeg
 import Foundation
 import Reel
+import Synchronization
 
 /// The PNG half of `make bench`: Reel's PNG-sequence render against FFmpeg's own PNG encoder
 /// (libavcodec's `png`, frame-threaded on every core as the ffmpeg tool runs it) on the same
@@ -13,6 +14,50 @@ enum PNGBench {
             defer { renderer.release() }
             return try (0..<count).map { try renderer.render(Timeline.evaluate(scene, frame: $0, plugins: .standard)) }
         }
+    }
+
+    /// Reel's PNG encoder on `frames` (premultiplied RGBA as the readback gives them, written
+    /// as RGB like the sequence) at `level` with no row filter, as a PNG sequence runs it: a
+    /// `PNGEncoder` per core, each taking the next frame, each PNG written to its own file the
+    /// way the FFmpeg row writes its packets: seconds and bytes.
+    static func reel(_ frames: [RGBAImage], level: Int, folder: String) throws -> (seconds: Double, bytes: Int) {
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let settings = PNGSettings(compressionLevel: level, alpha: false, filter: .none)
+        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let encoders = try (0..<threads).map { _ in try PNGEncoder(settings: settings) }
+        let shared = Shared()
+        let group = DispatchGroup()
+        let start = DispatchTime.now().uptimeNanoseconds
+        for encoder in encoders {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                while true {
+                    let index = shared.next.add(1, ordering: .relaxed).oldValue
+                    guard index < frames.count else { return }
+                    do {
+                        let png = try encoder.encode(frames[index])
+                        try png.write(to: URL(fileURLWithPath: String(format: "%@/%04d.png", folder, index)))
+                        shared.bytes.add(png.count, ordering: .relaxed)
+                    } catch {
+                        shared.failure.withLock { $0 = $0 ?? error }
+                        return
+                    }
+                }
+            }.start()
+        }
+        group.wait()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if let error = shared.failure.withLock({ $0 }) { throw error }
+        return (seconds, shared.bytes.load(ordering: .relaxed))
+    }
+
+    /// What the encoding threads share: the next frame to take, bytes written, a failure.
+    final class Shared: Sendable {
+        let next = Atomic<Int>(0)
+        let bytes = Atomic<Int>(0)
+        let failure = Mutex<(any Error)?>(nil)
     }
 
     /// FFmpeg's PNG encoder on `frames` (as rgb24, opaque like Reel's sequence) at zlib

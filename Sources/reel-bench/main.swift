@@ -7,28 +7,44 @@ import Reel
 /// First the dispatch simulation (no GL needed); `reel-bench dispatch` prints only that.
 
 /// Frames per second of evaluate + draw + readback, the way the render pipeline runs them:
-/// the timeline is evaluated on one thread a few frames ahead while the GL thread draws and
-/// reads back.
-func measure(_ scene: Scene, gl: HeadlessGL, yuv: Bool = false) throws -> Double {
-    let count = scene.canvas.frameCount
+/// the timeline is evaluated on one thread a few frames ahead, the GL thread draws and reads
+/// back through the readback ring (pixel-pack buffers, asynchronously), and a reader thread
+/// takes each frame as it arrives and hands it back, as a sink does before its own work.
+/// `frames` limits the measure to some of the scene's frames.
+func measure(_ scene: Scene, gl: HeadlessGL, yuv: Bool = false, frames: Range<Int>? = nil) throws -> Double {
+    let range = frames ?? 0..<scene.canvas.frameCount
     let ahead = Lookahead<FrameState>(capacity: 3)
+    let arrived = Lookahead<ReadbackFrame?>(capacity: 3)
     return try gl.sync { context in
         let renderer = try FrameRenderer(context: context)
-        defer { renderer.release() }
-        var pixels: [UInt8] = []
-        var planes = YUVPlanes()
-        try renderer.render(Timeline.evaluate(scene, frame: 0, plugins: .standard), into: &pixels)  // warm up: shaders, targets
-        if yuv { try renderer.renderYUV(Timeline.evaluate(scene, frame: 0, plugins: .standard), into: &planes) }
+        let ring = ReadbackRing(context: context, layout: yuv ? .yuv420(rgba: false) : .rgba, depth: 3)
+        defer {
+            ring.release()
+            renderer.release()
+        }
+        // Warm up: shaders, targets, the ring's buffers.
+        for _ in 0..<2 {
+            try renderer.render(Timeline.evaluate(scene, frame: range.lowerBound, plugins: .standard), readingInto: ring)
+            while let frame = try ring.collect(keepingInFlight: 0) { frame.release() }
+        }
+        let reader = Thread {
+            while let frame = arrived.take() { frame.release() }
+        }
+        reader.start()
         let start = DispatchTime.now().uptimeNanoseconds
         let producer = Thread {
-            for k in 0..<count { ahead.put(Timeline.evaluate(scene, frame: k, plugins: .standard)) }
+            for k in range { ahead.put(Timeline.evaluate(scene, frame: k, plugins: .standard)) }
         }
         producer.start()
-        for _ in 0..<count {
-            if yuv { try renderer.renderYUV(ahead.take(), into: &planes) } else { try renderer.render(ahead.take(), into: &pixels) }
+        for _ in range {
+            try renderer.render(ahead.take(), readingInto: ring)
+            while let frame = try ring.collect(keepingInFlight: 1) { arrived.put(frame) }
         }
+        while let frame = try ring.collect(keepingInFlight: 0) { arrived.put(frame) }
+        arrived.put(nil)
+        ring.release()  // waits for the reader to hand every frame back
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return Double(count) / seconds
+        return Double(range.count) / seconds
     }
 }
 
@@ -140,9 +156,11 @@ do {
         }
     }
     let plainCards = try Workloads.masks(masked: false), maskedCards = try Workloads.masks(masked: true)
-    var reelOrbits: [Double] = [], reelCircles: [Double] = [], mgl: [Double] = [], plain: [Double] = [], masked: [Double] = []
+    var reelOrbits: [Double] = [], reelOrbitsYUV: [Double] = [], reelCircles: [Double] = [], mgl: [Double] = [], plain: [Double] = [],
+        masked: [Double] = []
     for round in 1...rounds {
         reelOrbits.append(try measure(orbits, gl: gl))
+        reelOrbitsYUV.append(try measure(orbits, gl: gl, yuv: true))
         if let python, let fps = yardstick(python: python, folder: benchFolder) { mgl.append(fps) }
         reelCircles.append(try measure(circles, gl: gl))
         plain.append(try measure(plainCards, gl: gl))
@@ -161,6 +179,7 @@ do {
     print("workload (draw + readback, no encoding)".padding(toLength: 52, withPad: " ", startingAt: 0) + "fps       ÷ mgl   rounds")
     if let reference { print(row("ModernGL yardstick, orbits (mgl_orbits.py none)", mgl, reference)) }
     print(row("Reel, orbits 1920×1080 (200 circles + square)", reelOrbits, reference))
+    print(row("Reel, orbits, YUV 4:2:0 (+ GPU conversion)", reelOrbitsYUV, reference))
     print(row("Reel, 10 000 circles r 4–12 px, 1920×1080", reelCircles, nil))
     print(row("Reel, 3 cards 1280×720 MSAA 4×", plain, nil))
     print(row("Reel, the 3 cards each masked (÷ unmasked)", masked, median(plain)))
@@ -172,11 +191,14 @@ do {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let sceneFile = Workloads.orbitsFile
         let reelBinary = environment["REEL_BINARY"] ?? ".build/release/reel"
-        var reelTimes: [Double] = [], reelRSS: [Double] = [], floors: [Double] = [], pipes: [Double] = []
+        var reelTimes: [Double] = [], reelRSS: [Double] = [], floors: [Double] = [], pipes: [Double] = [], draws: [Double] = []
+        let frameCount = Double(orbits.canvas.frameCount)
         for round in 1...rounds {
             let run = EncodingBench.timed(reelBinary, ["render", sceneFile, "-o", folder + "/orbits.mp4", "--overwrite", "--progress", "none"])
             if run.ok { reelTimes.append(run.seconds); reelRSS.append(run.peakMB) }
             floors.append(try EncodingBench.floor(gl: gl, output: folder + "/floor.mp4"))
+            // Drawing alone, as the render draws for H.264: converted to YUV and read back.
+            draws.append(frameCount / (try measure(orbits, gl: gl, yuv: true)))
             if let python {
                 // Python puts the script's own folder on its path, so scene.py is found.
                 let script = URL(fileURLWithPath: benchFolder).appendingPathComponent("mgl_orbits.py").standardizedFileURL.path
@@ -186,15 +208,22 @@ do {
             FileHandle.standardError.write(Data("encoding round \(round)/\(rounds) done\n".utf8))
         }
         let floor = median(floors)
+        // On a CPU box drawing and encoding share the cores, so the render's limit is the
+        // encoder alone plus the drawing alone; the sum is taken round by round.
+        let sums = zip(floors, draws).map { $0 + $1 }
+        let limit = median(sums)
         print("")
-        print("orbits → H.264 (libx264 veryfast, crf 20, yuv420p), 600 frames   seconds    fps   ÷ floor  ÷ mgl pipe")
+        print("orbits → H.264 (libx264 veryfast, crf 20, yuv420p), 600 frames   seconds    fps   ÷ floor  ÷ floor+draw  ÷ mgl pipe")
         func line(_ name: String, _ values: [Double], pipe: Double?) -> String {
             let m = median(values)
             let p = pipe.map { String(format: "%.2f", m / $0) } ?? "—"
-            return name.padding(toLength: 66, withPad: " ", startingAt: 0) + String(format: "%7.2f  %5.1f   %6.2f   ", m, 600 / m, m / floor) + p
+            return name.padding(toLength: 66, withPad: " ", startingAt: 0)
+                + String(format: "%7.2f  %5.1f   %6.2f   %8.2f      ", m, frameCount / m, m / floor, m / limit) + p
         }
         let pipe = pipes.isEmpty ? nil : median(pipes)
         print(line("floor: the same frames as YUV in memory, encoder alone", floors, pipe: pipe))
+        print(line("draw alone: evaluate + draw + YUV readback, no encoding", draws, pipe: pipe))
+        print(line("floor + draw alone (the limit where both share the CPU)", sums, pipe: pipe))
         if reelTimes.isEmpty { print("Reel render: failed (is \(reelBinary) built?)") } else {
             print(line("Reel: reel render Scenes/bench/orbits.yaml -o orbits.mp4", reelTimes, pipe: pipe))
         }
@@ -209,14 +238,24 @@ do {
         let frames = try PNGBench.frames(orbits, count: count, gl: gl)
         let reelBinary = environment["REEL_BINARY"] ?? ".build/release/reel"
         let levels = [1, 6]
-        var reelRates: [Int: [Double]] = [:], ffmpegRates: [Int: [Double]] = [:], reelBytes: [Int: Int] = [:], ffmpegBytes: [Int: Int] = [:]
+        var reelRates: [Int: [Double]] = [:], ffmpegRates: [Int: [Double]] = [:], encodeRates: [Int: [Double]] = [:]
+        var reelBytes: [Int: Int] = [:], ffmpegBytes: [Int: Int] = [:], encodeBytes: [Int: Int] = [:]
+        var renderSeconds: [Int: [Double]] = [:], sumSeconds: [Int: [Double]] = [:], drawSeconds: [Double] = []
         for round in 1...rounds {
+            // Drawing alone, as the render draws for PNG: the same frames, read back as RGBA.
+            let draw = Double(count) / (try measure(orbits, gl: gl, frames: 0..<count))
+            drawSeconds.append(draw)
             for level in levels {
                 try? FileManager.default.removeItem(atPath: folder + "/png")
                 let run = EncodingBench.timed(reelBinary, ["render", Workloads.orbitsFile, "-o", folder + "/png/####.png", "--frames", "0-\(count - 1)",
                                                             "--png-compression", String(level), "--png-filter", "none", "--overwrite", "--progress", "none"])
+                let alone = try PNGBench.reel(frames, level: level, folder: folder + "/reelpng")
+                encodeRates[level, default: []].append(Double(count) / alone.seconds)
+                encodeBytes[level] = alone.bytes
                 if run.ok {
                     reelRates[level, default: []].append(Double(count) / run.seconds)
+                    renderSeconds[level, default: []].append(run.seconds)
+                    sumSeconds[level, default: []].append(alone.seconds + draw)
                     reelBytes[level] = ((try? FileManager.default.contentsOfDirectory(atPath: folder + "/png")) ?? []).reduce(0) {
                         $0 + (((try? FileManager.default.attributesOfItem(atPath: folder + "/png/" + $1))?[.size] as? Int) ?? 0)
                     }
@@ -236,11 +275,27 @@ do {
                     + String(format: "%6.1f   %7.0f    %5.2f", median(rates), Double(bytes) / Double(count) / 1024, median(rates) / reference)
             }
             print(pngLine("level \(level): FFmpeg's PNG encoder alone, frames in memory", ffmpegRates[level] ?? [], ffmpegBytes[level] ?? 0))
+            print(pngLine("level \(level): Reel's PNG encoder alone, frames in memory", encodeRates[level] ?? [], encodeBytes[level] ?? 0))
             if let rates = reelRates[level] {
                 print(pngLine("level \(level): Reel, reel render … -o png/####.png (render included)", rates, reelBytes[level] ?? 0))
             } else {
                 print("level \(level): Reel render failed (is \(reelBinary) built?)")
             }
+        }
+        // On a CPU box drawing and PNG compression share the cores, so the render's limit is
+        // Reel's encoder alone plus the drawing alone, summed round by round.
+        print("")
+        print("orbits → PNG sequence, \(count) frames: the render against its parts      seconds   ÷ encode+draw")
+        print(String(format: "%@%7.2f", "draw alone: evaluate + draw + RGBA readback, no encoding".padding(toLength: 66, withPad: " ", startingAt: 0),
+                     median(drawSeconds)))
+        for level in levels {
+            let limit = median(sumSeconds[level] ?? [])
+            func partLine(_ name: String, _ seconds: Double) -> String {
+                name.padding(toLength: 66, withPad: " ", startingAt: 0) + String(format: "%7.2f   %8.2f", seconds, seconds / limit)
+            }
+            print(partLine("level \(level): Reel's PNG encoder alone", Double(count) / median(encodeRates[level] ?? [])))
+            print(partLine("level \(level): encode alone + draw alone (the limit)", limit))
+            if let rendered = renderSeconds[level] { print(partLine("level \(level): Reel, reel render … -o png/####.png", median(rendered))) }
         }
     }
     // Memory over length: peak RSS of a 1-minute render, and of a 10-minute one with

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import RemoteDispatch
+import ReelCLI
+import ReelDispatch
+import ReelGL
 
 /// `reel worker-render`: one chunk of a `reel worker`, in a process the worker can kill.
 /// Hidden: only a worker starts it (see `WorkerRenderChild` for the protocol).
@@ -32,6 +34,11 @@ struct WorkerRenderCommand: ParsableCommand {
     @Flag(help: "Flip a byte of the chunk after its digest (REEL_WORKER_FAULT=corrupt).")
     var corrupt = false
 
+    // The worker's `REEL_GL_FAULT`, passed on as an argument: this process reads no switches
+    // from its environment, and the worker stops passing `lose-context` once it has fired.
+    @Option(name: .customLong("gl-fault"), help: "Faults for the GL context, as REEL_GL_FAULT writes them.")
+    var glFault: String?
+
     func run() throws {
         if probe {
             let status = WorkerRenderChild.probe()
@@ -45,6 +52,7 @@ struct WorkerRenderCommand: ParsableCommand {
         limits.minFramePixels = minFramePixels
         var options = WorkerRenderChild.Options(blobs: blobs, parent: parent, limits: limits)
         options.corrupt = corrupt
+        options.glFaults = glFault.map(GLFaults.init(parsing:)) ?? .none
         let status = WorkerRenderChild.run(options, plugins: ReelCLI.plugins)
         if status != 0 { throw ExitCode(status) }
     }

@@ -1,5 +1,5 @@
 import Testing
-@testable import RemoteDispatch
+@testable import ReelDispatch
 
 @Suite("ChunkPlanner")
 struct ChunkPlannerTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import RemoteDispatch
+@testable import ReelDispatch
 
 @Suite("ChunkScheduler")
 struct ChunkSchedulerTests {

@@ -1,32 +1,45 @@
-import ArgumentParser
 import Foundation
 import Reel
+import ReelCLI
 import ReelCore
-import RemoteDispatch
+import ReelDispatch
+import ReelMedia
 import Synchronization
 
-extension RenderCommand {
-    /// `reel render --dispatch`: the job goes to workers in chunks and comes back joined.
-    func runDispatched(target: DispatchTarget, job: RenderJob, adjustments: SceneAdjustments, cancel: CancellationFlag,
-                       sceneFrames: (range: ClosedRange<Int>, fps: Double)? = nil) throws {
+/// `reel render --dispatch`: the job goes to workers in chunks and comes back joined.
+struct DispatchedRender: RenderDispatcher {
+    func render(_ request: RenderDispatchRequest) throws {
+        let target = try DispatchTarget.parse(request.target)
+        let job = request.job, scene = job.scene, original = request.original
+        let adjustments = SceneAdjustments(fps: scene.canvas.fps == original.canvas.fps ? nil : scene.canvas.fps,
+                                           samples: scene.canvas.samples == original.canvas.samples ? nil : scene.canvas.samples,
+                                           transparent: request.transparent)
+        try run(request, target: target, adjustments: adjustments)
+    }
+
+    private func run(_ request: RenderDispatchRequest, target: DispatchTarget, adjustments: SceneAdjustments) throws {
+        let job = request.job, options = request.options, progress = request.progress, cancel = request.cancel
         if case let .video(path, _) = job.output, !ChunkJoiner.containers.contains((path as NSString).pathExtension.lowercased()) {
             throw ReelError(.badArgument, "--dispatch joins video chunks into .mp4, .mov, .mkv or .webm, not '\(path)'",
                             detail: "render animated images (.gif, .apng, .webp) without --dispatch, or dispatch to a video and convert it")
         }
-        let made = try SceneBundle.make(scenePath: scene, overrides: try parseOverrides(overrides), adjustments: adjustments, plugins: ReelCLI.plugins)
+        let made = try SceneBundle.make(scenePath: request.scenePath, overrides: request.overrides, adjustments: adjustments, plugins: job.plugins)
         let dispatchJob = DispatchJob(bundle: made.bundle, scene: made.scene, sources: made.sources, frames: job.frames, output: job.output,
-                                      scale: job.scale, plugins: ReelCLI.plugins, overwrite: job.overwrite)
-        var options = DispatchOptions()
-        options.chunkFrames = chunkFrames
-        options.retries = retries
-        options.chunkTimeout = chunkTimeout
-        options.allowMixedRenderers = allowMixedRenderers
-        if let chunkCache { options.cacheFolder = chunkCache }
+                                      scale: job.scale, plugins: job.plugins, overwrite: job.overwrite)
+        var dispatchOptions = DispatchOptions()
+        dispatchOptions.chunkFrames = options.chunkFrames
+        dispatchOptions.retries = options.retries
+        dispatchOptions.chunkTimeout = options.chunkTimeout
+        dispatchOptions.allowMixedRenderers = options.allowMixedRenderers
+        if let chunkCache = options.chunkCache { dispatchOptions.cacheFolder = chunkCache }
+        // The plan's sample frames are drawn here, and take the faults a test asked for.
+        dispatchOptions.glFaults = TestFaults.gl
         let token = try workerToken(file: nil)
+        let maxInFlight = options.maxInFlight
 
-        if plan {
-            let coordinator = try Coordinator(job: dispatchJob, options: options, endpoints: [])
-            printPlan(try coordinator.plan(slots: target.slots(maxInFlight: maxInFlight)), target: target)
+        if options.plan {
+            let coordinator = try Coordinator(job: dispatchJob, options: dispatchOptions, endpoints: [])
+            printPlan(try coordinator.plan(slots: target.slots(maxInFlight: maxInFlight)), target: target, pricePerSecond: options.pricePerSecond)
             return
         }
         var local: LocalWorkers?
@@ -51,7 +64,7 @@ extension RenderCommand {
         if case .urls = target, token == nil, endpoints.contains(where: { !$0.url.contains("127.0.0.1") && !$0.url.contains("localhost") }) {
             printError("dispatch: REEL_WORKER_TOKEN is not set; workers on other machines will refuse the job")
         }
-        let coordinator = try Coordinator(job: dispatchJob, options: options, endpoints: endpoints)
+        let coordinator = try Coordinator(job: dispatchJob, options: dispatchOptions, endpoints: endpoints)
         let reporter = DispatchReporter(mode: progress)
         let outcome = Mutex<Result<DispatchSummary, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
@@ -77,13 +90,13 @@ extension RenderCommand {
         let size = job.outputSize
         let workers = String(format: " on %d worker%@: %d chunks (%d cached, %d tries, %d straggler copies)", endpoints.count, endpoints.count == 1 ? "" : "s",
                              summary.chunks, summary.chunksCached, summary.attempts, summary.copies)
-        RenderReport.finished(frames: summary.frames, seconds: summary.seconds, files: summary.files, bytes: summary.bytes, fallback: output,
-                              width: size.width, height: size.height, fps: job.scene.canvas.fps, sceneFrames: sceneFrames,
+        RenderReport.finished(frames: summary.frames, seconds: summary.seconds, files: summary.files, bytes: summary.bytes, fallback: request.output,
+                              width: size.width, height: size.height, fps: job.scene.canvas.fps, sceneFrames: request.sceneFrames,
                               extra: workers, json: progress == .json)
         if progress != .json { print("manifest: \(summary.manifest)") }
     }
 
-    private func printPlan(_ plan: DispatchPlan, target: DispatchTarget) {
+    private func printPlan(_ plan: DispatchPlan, target: DispatchTarget, pricePerSecond: Double?) {
         let sizes = plan.chunks.map(\.count)
         let frames = sizes.reduce(0, +)
         print("plan: \(plan.chunks.count) chunks for frames \(plan.chunks.first?.lowerBound ?? 0)-\(plan.chunks.last?.upperBound ?? 0) (\(frames) frames; chunk sizes \(sizes.max() ?? 0) down to \(sizes.min() ?? 0))\(plan.reused ? ", the same cuts as the last run of this job" : "")")
@@ -108,10 +121,10 @@ extension RenderCommand {
 /// Dispatch progress: chunks and frames done, fps, ETA and what each worker does; a live
 /// line on a terminal, a line per finished chunk otherwise, or JSON lines.
 final class DispatchReporter: Sendable {
-    private let mode: RenderCommand.ProgressMode
+    private let mode: RenderProgressMode
     private let live: Bool
 
-    init(mode: RenderCommand.ProgressMode) {
+    init(mode: RenderProgressMode) {
         live = isatty(STDERR_FILENO) != 0
         self.mode = mode == .auto ? (live ? .bar : .none) : mode
     }

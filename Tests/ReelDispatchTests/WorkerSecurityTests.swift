@@ -2,7 +2,7 @@ import Glibc
 import Foundation
 import Synchronization
 import Testing
-@testable import RemoteDispatch
+@testable import ReelDispatch
 import ReelMedia
 
 /// What a real `reel worker` does with requests it must refuse: without the token, too

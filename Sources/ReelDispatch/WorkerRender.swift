@@ -308,17 +308,16 @@ extension Worker {
                          "--max-frames", String(limits.maxFrames), "--max-pixel-frames", String(limits.maxPixelFrames),
                          "--min-frame-pixels", String(limits.minFramePixels)]
         if configuration.fault == .corrupt { arguments.append("--corrupt") }
+        var faults = configuration.glFaults
+        if contextLossSeen.load(ordering: .relaxed) { faults.loseContextAtFrame = nil }
+        if faults != .none { arguments += ["--gl-fault", faults.description] }
         return try RenderProcess(executable: configuration.executable, arguments: arguments, environment: childEnvironment())
     }
 
-    /// The worker's environment without its token (a render process needs none) and, once a
-    /// render process lost its context, without `REEL_GL_FAULT`'s `lose-context`.
+    /// The worker's environment without its token: a render process needs none.
     private func childEnvironment() -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["REEL_WORKER_TOKEN"] = nil
-        if contextLossSeen.load(ordering: .relaxed), let faults = environment["REEL_GL_FAULT"] {
-            environment["REEL_GL_FAULT"] = faults.split(separator: ",").filter { !$0.hasPrefix("lose-context@") }.joined(separator: ",")
-        }
         return environment
     }
 

@@ -41,6 +41,9 @@ public struct DispatchOptions: Sendable {
     public var overheadSeconds = 0.5
     /// Longest chunk the planner makes, in seconds (a proxy may cut longer requests).
     public var maxChunkSeconds = 120.0
+    /// Test only: faults for the context the plan's sample frames are drawn with (the command
+    /// line reads them from `REEL_GL_FAULT`). None by default.
+    public var glFaults = GLFaults.none
 
     public init() {}
 }
@@ -154,7 +157,7 @@ public final class Coordinator: Sendable {
     private func sampleCost() throws -> (secondsPerFrame: Double, frames: Int, renderer: String) {
         let first = job.frames.lowerBound
         let sample = first...min(job.frames.upperBound, first + 7)
-        let gl = try HeadlessGL.open(label: "reel.plan")
+        let gl = try HeadlessGL.open(label: "reel.plan", faults: options.glFaults)
         defer { gl.close() }
         let chunk = try ChunkRender.render(scene: job.scene, plugins: job.plugins, frames: sample, output: job.chunkOutput, gl: gl,
                                            workFolder: NSTemporaryDirectory())

@@ -1,6 +1,6 @@
 import Foundation
 import ReelMedia
-@testable import RemoteDispatch
+@testable import ReelDispatch
 import Testing
 
 /// The limits that keep a hostile request from holding a real `reel worker` (issue #15): frames
@@ -97,7 +97,9 @@ import Testing
         let answer = try await worker.http.render(body, timeout: 120)
         #expect(answer.status == 422 && answer.code == "E-WORKER-LIMIT", "\(answer)")
         #expect(answer.error?.message.contains("--chunk-time-limit") == true, "\(answer)")
-        #expect(Date().timeIntervalSince(started) < 60, "stopped at its limit, not when the compile ended")
+        // The bomb's compile alone takes over a minute unloaded and several under load; the
+        // 8 s limit plus starting a process fits in well under that even at a load of 18.
+        #expect(Date().timeIntervalSince(started) < 100, "stopped at its limit, not when the compile ended")
         try await expectFreed(worker, renderer: renderer)
     }
 

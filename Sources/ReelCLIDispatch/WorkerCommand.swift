@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import Reel
+import ReelCLI
 import ReelCore
-import RemoteDispatch
+import ReelDispatch
 import Synchronization
 
 struct WorkerCommand: ParsableCommand {
@@ -137,7 +138,8 @@ struct WorkerCommand: ParsableCommand {
             configuration.chunkTimeLimit = chunkTimeLimit
             configuration.admissionTimeLimit = admissionTimeLimit
             configuration.renderMemoryBytes = renderMemory << 20
-            configuration.fault = ProcessInfo.processInfo.environment["REEL_WORKER_FAULT"].flatMap(WorkerFault.init(rawValue:))
+            configuration.fault = TestFaults.worker
+            configuration.glFaults = TestFaults.gl
             let worker = try Worker(configuration: configuration, plugins: ReelCLI.plugins)
             if worker.configuration.maxConnections < maxConnections {
                 printError("reel worker: at most \(worker.configuration.maxConnections) connections, half of the \(worker.descriptorLimit) files this process may open (ulimit -n)")

@@ -63,8 +63,13 @@ public struct WorkerConfiguration: Sendable {
     /// The program run for each render as `<executable> worker-render …`: ReelCLI's `reel`
     /// answers it. The default is this process's own executable.
     public var executable = "/proc/self/exe"
-    /// Test only: misbehave on purpose (`REEL_WORKER_FAULT`), to check the coordinator.
+    /// Test only: misbehave on purpose (`REEL_WORKER_FAULT`, read by the command line), to
+    /// check the coordinator.
     public var fault: WorkerFault?
+    /// Test only: faults for the render processes' GL contexts (`REEL_GL_FAULT`, read by the
+    /// command line). A `lose-context` goes to render processes until one of them reports its
+    /// context lost, so it fires once a worker. None by default.
+    public var glFaults = GLFaults.none
 
     /// `maxAdmissions`, or its default.
     public var admissionSlots: Int { maxAdmissions ?? maxRenders + 1 }
@@ -119,8 +124,9 @@ public final class Worker: Sendable {
     /// a chunk. The last is the one used most recently.
     let idle = Mutex<[RenderProcess]>([])
     let refilling = Atomic<Bool>(false)
-    /// Whether a render process reported its context lost: `REEL_GL_FAULT=lose-context@N`
-    /// then goes to no more of them, so it fires once a worker, as it did once a process.
+    /// Whether a render process reported its context lost: `configuration.glFaults`'s
+    /// `lose-context` then goes to no more of them, so it fires once a worker, as it does once
+    /// a process.
     let contextLossSeen = Atomic<Bool>(false)
 
     /// Probes GL once, in a render process of its own (this process opens no display), raises

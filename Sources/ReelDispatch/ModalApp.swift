@@ -1,143 +1,65 @@
-import ArgumentParser
 import Foundation
 import Reel
 import ReelCore
-import ReelMedia
 
-struct ModalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "modal",
-        abstract: "Serve reel workers from Modal's GPUs (modal.com).",
-        subcommands: [ModalInitCommand.self]
-    )
-}
-
-struct ModalInitCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "init",
-        abstract: "Write reel_modal.py: a Modal app that runs `reel worker` on GPUs, for `reel render --dispatch modal:URL`.",
-        discussion: """
-        The app installs Reel's portable bundle (`make bundle`) in an NVIDIA CUDA image with the EGL libraries, and serves `reel worker --require-hardware` on each container's GPU behind Modal's proxy auth. Every setting is a constant at the top of the file, to edit there or to write again with --overwrite.
-
-        Examples:
-          make bundle && reel modal init
-          reel modal init deploy --gpu L40S --max-containers 20
-          modal secret create reel-worker-token REEL_WORKER_TOKEN=$REEL_WORKER_TOKEN
-          modal deploy reel_modal.py
-        """
-    )
-
-    @Argument(help: "The folder to write reel_modal.py into (made if missing).")
-    var folder = "."
-
-    @Option(help: "The Modal app's name; the worker's URL is https://<workspace>--<app-name>-serve.modal.run.")
-    var appName = ModalApp.Defaults.appName
-
-    @Option(help: "Modal GPU type, with :N for N GPUs (\(ModalApp.gpuTypes.joined(separator: ", "))).")
-    var gpu = ModalApp.Defaults.gpu
-
-    @Option(help: "The most containers (GPUs) Modal runs at once.")
-    var maxContainers = ModalApp.Defaults.maxContainers
-
-    @Option(help: "Chunks one container renders at once.")
-    var concurrency = ModalApp.Defaults.concurrency
-
-    @Option(help: "Seconds a request (one chunk) may run before Modal stops it (at most 86400).")
-    var timeout = ModalApp.Defaults.timeout
-
-    @Option(help: "The port the worker listens on inside the container.")
-    var port = ModalApp.Defaults.port
-
-    @Option(help: "The bundle tarball from `make bundle`; the app records it relative to itself (or absolute, as given).")
-    var bundle = ModalApp.Defaults.bundle
-
-    @Option(help: "The container's base image: an NVIDIA CUDA image with glibc 2.36 or newer (the bundle's need).")
-    var cudaImage = ModalApp.Defaults.cudaImage
-
-    @Option(help: "The Modal secret that holds REEL_WORKER_TOKEN.")
-    var secret = ModalApp.Defaults.secret
-
-    @Flag(help: "Replace an existing reel_modal.py.")
-    var overwrite = false
-
-    func run() throws {
-        try reportingErrors {
-            let folderURL = URL(fileURLWithPath: folder).standardizedFileURL
-            let bundleURL = URL(fileURLWithPath: bundle).standardizedFileURL
-            let app = try ModalApp(appName: appName, gpu: gpu, maxContainers: maxContainers, concurrency: concurrency,
-                                   timeout: timeout, port: port, cudaImage: cudaImage, secret: secret,
-                                   bundle: bundle.hasPrefix("/") ? bundleURL.path : ModalApp.relativePath(of: bundleURL, from: folderURL))
-            let target = folderURL.appendingPathComponent(ModalApp.fileName)
-            let shown = folder == "." ? ModalApp.fileName : URL(fileURLWithPath: folder).appendingPathComponent(ModalApp.fileName).relativePath
-            if FileManager.default.fileExists(atPath: target.path), !overwrite {
-                throw ReelError(.outputExists, "'\(shown)' already exists", detail: "pass --overwrite to replace it")
-            }
-            do {
-                try FileManager.default.createDirectory(at: folderURL, withIntermediateDirectories: true)
-            } catch {
-                throw ReelError(.fileUnwritable, "cannot make the folder '\(folder)': \(error.localizedDescription)")
-            }
-            try AtomicFile.checkWritable(target.path)
-            try AtomicFile.write(Data(app.python.utf8), to: target.path)
-
-            print("wrote \(shown) (app \(app.appName): \(app.gpu), at most \(app.maxContainers) containers × \(app.concurrency) chunk\(app.concurrency == 1 ? "" : "s"), worker on port \(app.port))")
-            if !FileManager.default.fileExists(atPath: bundleURL.path) {
-                print("note: there is no bundle at '\(bundle)' yet; make it with `make bundle` in the Reel checkout before deploying")
-            }
-            print("""
-            next:
-              export REEL_WORKER_TOKEN=$(openssl rand -hex 32)
-              modal secret create \(app.secret) REEL_WORKER_TOKEN=$REEL_WORKER_TOKEN
-              modal deploy \(shown)
-              REEL_MODAL_KEY=wk-… REEL_MODAL_SECRET=ws-… reel render scene.yaml -o out.mp4 --dispatch modal:\(app.exampleURL)
-            (proxy auth tokens, wk-… and ws-…: https://modal.com/settings/proxy-auth-tokens)
-            """)
-        }
-    }
-}
-
-// MARK: - The app
-
-/// The checked settings of a Modal app for reel workers, and the Python file they make.
-struct ModalApp {
+/// The checked settings of a Modal app for reel workers, and the Python file they make
+/// (`reel modal init`; deployment is in MODAL.md).
+public struct ModalApp: Sendable {
     /// What `reel modal init` uses for an option it is not given.
-    enum Defaults {
-        static let appName = "reel-worker"
-        static let gpu = "H100"
-        static let maxContainers = 10
-        static let concurrency = 1
-        static let timeout = 3600
-        static let port = 8000
-        static let bundle = "dist/reel-bundle.tgz"
-        /// Ubuntu 24.04 (glibc 2.39): the bundle is built on Debian 12 and needs glibc 2.36 or
-        /// newer, which rules out the Ubuntu 22.04 images (2.35).
-        static let cudaImage = "nvidia/cuda:12.6.3-base-ubuntu24.04"
-        static let secret = "reel-worker-token"
+    public enum Defaults {
+        /// `--app-name`.
+        public static let appName = "reel-worker"
+        /// `--gpu`.
+        public static let gpu = "H100"
+        /// `--max-containers`.
+        public static let maxContainers = 10
+        /// `--concurrency`.
+        public static let concurrency = 1
+        /// `--timeout`, seconds.
+        public static let timeout = 3600
+        /// `--port`.
+        public static let port = 8000
+        /// `--bundle`: where `make bundle` writes it.
+        public static let bundle = "dist/reel-bundle.tgz"
+        /// `--cuda-image`: Ubuntu 24.04 (glibc 2.39). The bundle is built on Debian 12 and needs
+        /// glibc 2.36 or newer, which rules out the Ubuntu 22.04 images (2.35).
+        public static let cudaImage = "nvidia/cuda:12.6.3-base-ubuntu24.04"
+        /// `--secret`.
+        public static let secret = "reel-worker-token"
     }
 
-    static let fileName = "reel_modal.py"
+    /// The name of the file `reel modal init` writes.
+    public static let fileName = "reel_modal.py"
     /// Modal's GPU types (https://modal.com/docs/guide/gpu); `A10G` is the older name of `A10`.
-    static let gpuTypes = ["T4", "L4", "A10", "A10G", "L40S", "A100", "A100-40GB", "A100-80GB", "RTX-PRO-6000",
-                           "H100", "H100!", "H200", "B200", "B200+"]
+    public static let gpuTypes = ["T4", "L4", "A10", "A10G", "L40S", "A100", "A100-40GB", "A100-80GB", "RTX-PRO-6000",
+                                  "H100", "H100!", "H200", "B200", "B200+"]
     /// The function's name in the app, the last part of its URL's label.
-    static let functionName = "serve"
+    public static let functionName = "serve"
 
-    let appName: String
-    let gpu: String
-    let maxContainers: Int
-    let concurrency: Int
-    let timeout: Int
-    let port: Int
-    let cudaImage: String
-    let secret: String
+    /// The Modal app's name; part of the worker's URL.
+    public let appName: String
+    /// A Modal GPU type in Modal's spelling, with `:N` for N GPUs.
+    public let gpu: String
+    /// The most containers (GPUs) Modal runs at once.
+    public let maxContainers: Int
+    /// Chunks one container renders at once.
+    public let concurrency: Int
+    /// Seconds a request (one chunk) may run.
+    public let timeout: Int
+    /// The worker's port inside the container.
+    public let port: Int
+    /// The container's base image.
+    public let cudaImage: String
+    /// The Modal secret that holds `REEL_WORKER_TOKEN`.
+    public let secret: String
     /// The bundle's path as the app file records it: relative to the app's folder, or absolute.
-    let bundle: String
+    public let bundle: String
 
     /// Checks every setting.
     /// - Throws: `E-CLI-ARGUMENT` naming the option, what it must be, and the nearest GPU type
     ///   for a misspelt `--gpu`.
-    init(appName: String, gpu: String, maxContainers: Int, concurrency: Int, timeout: Int, port: Int,
-         cudaImage: String, secret: String, bundle: String) throws {
+    public init(appName: String, gpu: String, maxContainers: Int, concurrency: Int, timeout: Int, port: Int,
+         cudaImage: String, secret: String, bundle: String) throws(ReelError) {
         self.appName = try Self.checkName(appName, option: "--app-name")
         self.gpu = try Self.canonicalGPU(gpu)
         self.maxContainers = try Self.check(maxContainers, in: 1...1000, option: "--max-containers")
@@ -154,13 +76,13 @@ struct ModalApp {
     }
 
     /// Where `modal deploy` serves the worker, with the workspace left to fill in.
-    var exampleURL: String { "https://<workspace>--\(appName)-\(Self.functionName).modal.run" }
+    public var exampleURL: String { "https://<workspace>--\(appName)-\(Self.functionName).modal.run" }
 
     // MARK: Checks
 
     /// `h100` → `H100`, `a100-80gb:2` → `A100-80GB:2`.
     /// - Throws: `E-CLI-ARGUMENT` when the type is not Modal's or the count is not 1…8.
-    static func canonicalGPU(_ text: String) throws -> String {
+    public static func canonicalGPU(_ text: String) throws(ReelError) -> String {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let type = gpuTypes.first(where: { $0.caseInsensitiveCompare(parts[0]) == .orderedSame }) else {
             let hint = nearestName(to: parts[0], in: gpuTypes).map { " (did you mean \"\($0)\"?)" } ?? ""
@@ -175,7 +97,7 @@ struct ModalApp {
     }
 
     /// Modal's rule for app and secret names: letters, digits, `-`, `_` and `.`, under 64 characters.
-    private static func checkName(_ name: String, option: String) throws -> String {
+    private static func checkName(_ name: String, option: String) throws(ReelError) -> String {
         guard name.range(of: "^[A-Za-z0-9._-]{1,63}$", options: .regularExpression) != nil else {
             throw ReelError(.badArgument, "\(option) '\(name)' is not a Modal name",
                             detail: "use letters, digits, '-', '_' and '.', at most 63 characters")
@@ -183,7 +105,7 @@ struct ModalApp {
         return name
     }
 
-    private static func check(_ value: Int, in range: ClosedRange<Int>, option: String, unit: String = "") throws -> Int {
+    private static func check(_ value: Int, in range: ClosedRange<Int>, option: String, unit: String = "") throws(ReelError) -> Int {
         guard range.contains(value) else {
             throw ReelError(.badArgument, "\(option) \(value) is out of range",
                             detail: "it must be \(range.lowerBound) to \(range.upperBound)\(unit)")
@@ -192,7 +114,7 @@ struct ModalApp {
     }
 
     /// `target` as a path relative to `folder` (both absolute), e.g. `../dist/reel-bundle.tgz`.
-    static func relativePath(of target: URL, from folder: URL) -> String {
+    public static func relativePath(of target: URL, from folder: URL) -> String {
         let to = target.standardizedFileURL.pathComponents, from = folder.standardizedFileURL.pathComponents
         var common = 0
         while common < min(to.count, from.count), to[common] == from[common] { common += 1 }
@@ -201,7 +123,7 @@ struct ModalApp {
     }
 
     /// `text` as a Python string literal.
-    static func python(_ text: String) -> String {
+    public static func python(_ text: String) -> String {
         var literal = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -217,7 +139,8 @@ struct ModalApp {
 
     // MARK: The file
 
-    var python: String {
+    /// The app file's text: settings at the top, then the image and the worker function.
+    public var python: String {
         """
         # reel_modal.py: Reel render workers on Modal GPUs, written by `reel modal init` (reel \(ReelVersion.string)).
         #

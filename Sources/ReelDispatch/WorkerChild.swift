@@ -43,6 +43,8 @@ public enum WorkerRenderChild {
         public var limits: AdmissionLimits
         /// `REEL_WORKER_FAULT=corrupt`: flip a byte of the chunk after its digest is taken.
         public var corrupt = false
+        /// Faults for this process's GL context (`WorkerConfiguration.glFaults`), for tests.
+        public var glFaults = GLFaults.none
 
         public init(blobs: String, parent: pid_t, limits: AdmissionLimits) {
             (self.blobs, self.parent, self.limits) = (blobs, parent, limits)
@@ -94,7 +96,7 @@ public enum WorkerRenderChild {
         // Below the worker: when renders take every core, the worker still answers health
         // and refuses what it must at once. Alone on a machine a render runs as fast.
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
-        let context = Swift.Result { try HeadlessGL.open(label: "reel.worker-render") }
+        let context = Swift.Result { try HeadlessGL.open(label: "reel.worker-render", faults: options.glFaults) }
         defer { (try? context.get())?.close() }
         while true {
             guard let job = readJobLine() else { return cancelledStatus }

@@ -55,7 +55,7 @@ import Testing
         let warm = try await worker.http.render(RenderRequestJSON.encode(body))
         try #require(warm.status == 200, "a valid render: \(warm)")
 
-        let script = WorkerProcess.packageRoot.appendingPathComponent("Tests/RemoteDispatchTests/Support/worker_load.py").path
+        let script = WorkerProcess.packageRoot.appendingPathComponent("Tests/ReelDispatchTests/Support/worker_load.py").path
         let arguments = [script, String(worker.port), worker.token ?? "", file, String(worker.process.processIdentifier), "8"]
         let output = try await offThread { try runToEnd("/usr/bin/python3", arguments, limit: 240) }
         let report = try JSONDecoder().decode(LoadReport.self, from: Data(output.utf8))
