@@ -200,7 +200,7 @@ public struct Layer: Sendable {
     public init(id: String, content: LayerContent, position: Animatable<Vec2> = .constant(Keys.position.defaultValue),
                 anchor: Animatable<Vec2> = .constant(Keys.anchor.defaultValue), scale: Animatable<Vec2> = .constant(Keys.scale.defaultValue),
                 rotation: Animatable<Double> = .constant(Keys.rotation.defaultValue), skew: Animatable<Vec2> = .constant(Keys.skew.defaultValue),
-                opacity: Animatable<Double> = .constant(Keys.opacity.defaultValue), fill: Animatable<Paint>? = .constant(.solid(.white)),
+                opacity: Animatable<Double> = .constant(Keys.opacity.defaultValue), fill: Animatable<Paint>? = .constant(Keys.defaultFill),
                 stroke: Stroke? = nil, trim: Trim? = nil, blend: BlendMode = Keys.blend.defaultValue, inTime: Double? = nil,
                 outTime: Double? = nil, visible: Bool = Keys.visible.defaultValue, mask: Mask? = nil, effects: [PluginUse] = [],
                 animate: [PluginUse] = []) {

@@ -103,6 +103,8 @@ extension Layer {
             key: "fill", type: .paint, defaultText: "white for shapes without a stroke; none for lines, pictures, groups and shader layers",
             animatable: true,
             doc: "A colour (\"#e94560\", rgb(…), hsl(…), a CSS name), a linear or radial gradient in the layer's own coordinates with [offset, colour] stops, or none.")
+        /// The paint a shape gets when its scene gives neither fill nor stroke (`fill`'s default).
+        public static let defaultFill = Paint.solid(.white)
         public static let stroke = PropertyDescription(
             key: "stroke", type: .stroke, defaultText: "none (a line: white, 2 px)", animatable: false,
             doc: "A colour, or { color, width, cap, join, miterLimit, dash, dashOffset }; a line is drawn by its stroke.")

@@ -82,7 +82,7 @@ extension SceneReader {
         if case .some(.some) = stroke { hasStroke = true }
         // Shapes need some paint to be seen: white unless stroked. Lines draw only strokes;
         // pictures need no paint.
-        var fill: Animatable<Paint>?? = (hasStroke || kind.paintless) ? .some(nil) : .some(.constant(.solid(.white)))
+        var fill: Animatable<Paint>?? = (hasStroke || kind.paintless) ? .some(nil) : .some(.constant(Keys.defaultFill))
         if let fillNode = f[Keys.fill.key] {
             if case let .scalar(text, _, _) = fillNode, text == "none" {
                 fill = .some(nil)
