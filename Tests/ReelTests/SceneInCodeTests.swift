@@ -56,3 +56,14 @@ struct SceneInCodeTests {
         #expect(whiteOutside == 0, "and only where the text is")
     }
 }
+
+/// Scene parameters can be declared in code too, with the defaults a file's long form has.
+@Suite("Parameters declared in code")
+struct ParametersInCodeTests {
+    @Test func aDeclarationTakesItsDefaultAsItsValue() {
+        let title = ParameterDeclaration(name: "title", type: .string, defaultValue: "Hello")
+        #expect(title.value == "Hello" && title.doc == nil && title.minimum == nil && title.maximum == nil)
+        let size = ParameterDeclaration(name: "size", type: .number, defaultValue: "48", value: "2000", minimum: 8, maximum: 400)
+        #expect(size.value == "2000" && size.problem(with: size.value) != nil, "an override out of bounds is reported, not clamped")
+    }
+}
