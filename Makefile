@@ -5,7 +5,7 @@ OUT   ?= out
 YARDSTICK ?= .build/yardstick
 SHARED_BENCH ?= ../shared/bench
 
-.PHONY: demo test bench soak bootstrap build release bundle fuzz clean
+.PHONY: demo test bench soak bootstrap build release bundle fuzz conformance clean
 
 demo: bootstrap release
 	@mkdir -p $(OUT)
@@ -70,6 +70,18 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 fuzz: bootstrap
 	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" scripts/fuzz
+
+# Renders every ISF and Shadertoy-style file under DIR (searched recursively; the folder is only
+# read) as a still with this build's reel and prints a table: ok / blank / refused / crash, with
+# refusals grouped by cause and checked for the file's own line (scripts/conformance --help).
+# Not part of `make test`: the public collections are fetched for the run, never committed.
+# CONFORMANCE_ARGS="--list --sheet sheet.png" to list every file that is not ok and see them.
+DIR ?=
+CONFORMANCE_ARGS ?=
+conformance: bootstrap
+	@[ -n "$(DIR)" ] || { echo "conformance: say which folder: make conformance DIR=path/to/shaders" >&2; exit 64; }
+	$(SWIFT) build --product reel
+	scripts/conformance "$(DIR)" --reel .build/debug/reel $(CONFORMANCE_ARGS)
 
 clean:
 	rm -rf .build $(OUT) dist

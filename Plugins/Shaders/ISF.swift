@@ -5,7 +5,7 @@ import ReelCore
 /// comment (`INPUTS`, `PASSES`, `IMPORTED`) over GLSL that uses ISF's built-ins, translated
 /// here to GLSL ES 3.00. See https://isf.video for the format.
 enum ISF {
-    static let inputTypes = ["event", "bool", "long", "float", "point2D", "color", "image"]
+    static let inputTypes = ["event", "bool", "long", "float", "point2D", "color", "image", "audio", "audioFFT"]
 
     /// True when `source` starts with a comment holding a JSON object: how ISF files begin.
     static func looksLikeISF(_ source: String) -> Bool {
@@ -41,6 +41,7 @@ enum ISF {
         }
 
         var inputs: [ShaderInput] = []
+        var warnings: [String] = []
         var isFilter = false
         let rawInputs = header["INPUTS"] ?? []
         guard let inputList = rawInputs as? [Any] else {
@@ -57,9 +58,17 @@ enum ISF {
             guard let type = input["TYPE"] as? String else {
                 throw ShaderFileError(.shaderFile, "input '\(name)' has no TYPE", line: line)
             }
+            // Audio: a render has no live audio, so the input reads silence (an empty picture),
+            // as in a host with nothing playing; a scene may set it to a picture asset.
+            if type == "audio" || type == "audioFFT" {
+                warnings.append("\(file.resolvedPath):\(line): input '\(name)': \(type) input: a render has no live audio, so it "
+                                + "reads silence (an empty picture) unless the scene names a picture asset for it")
+                inputs.append(ShaderInput(name: name, kind: .image, parameter: .text(Param.string(
+                    name, default: "", doc: "(ISF \(type): silence in a render, or the name of a scene asset)")), line: line))
+                continue
+            }
             guard let kind = ShaderInput.Kind(rawValue: type) else {
-                let why = type.hasPrefix("audio") ? "audio inputs are not supported: a render has no live audio"
-                    : "unknown input type '\(type)'"
+                let why = "unknown input type '\(type)'"
                 throw ShaderFileError(.shaderFile, "input '\(name)': \(why); ISF input types are \(inputTypes.joined(separator: ", "))",
                                       line: lineOf("\"\(type)\""), suggestion: nearestName(to: type, in: inputTypes))
             }
@@ -68,7 +77,7 @@ enum ISF {
                 inputs.append(ShaderInput(name: name, kind: kind, parameter: nil, line: line))
                 continue
             }
-            let parameter = try parameter(name, kind, input, line: line)
+            let parameter = try parameter(name, kind, input, line: line, file: file, warnings: &warnings)
             // The decoder checks values against min...max, which cannot be formed the wrong way round.
             if let minimum = parameter.spec.minimum, let maximum = parameter.spec.maximum, !(minimum <= maximum) {
                 throw ShaderFileError(.shaderFile, "input '\(name)': MIN \(format(minimum)) is more than MAX \(format(maximum))", line: line)
@@ -91,6 +100,24 @@ enum ISF {
                 }
                 passes.append(ShaderPassSpec(target: target, persistent: truthy(pass["PERSISTENT"]), float: truthy(pass["FLOAT"]),
                                              width: sizeText(pass["WIDTH"]), height: sizeText(pass["HEIGHT"])))
+            }
+        }
+        // ISF v1 lists persistent buffers apart from the passes: names, or names to sizes.
+        if let persistent = header["PERSISTENT_BUFFERS"] {
+            var sizes: [String: [String: Any]] = [:]
+            if let names = persistent as? [Any] {
+                for case let name as String in names { sizes[name] = [:] }
+            } else if let dictionary = persistent as? [String: Any] {
+                for (name, value) in dictionary { sizes[name] = value as? [String: Any] ?? [:] }
+            } else if let name = persistent as? String {
+                sizes[name] = [:]
+            }
+            for index in passes.indices {
+                guard let target = passes[index].target, let size = sizes[target] else { continue }
+                passes[index].persistent = true
+                passes[index].float = passes[index].float || truthy(size["FLOAT"])
+                passes[index].width = passes[index].width ?? sizeText(size["WIDTH"])
+                passes[index].height = passes[index].height ?? sizeText(size["HEIGHT"])
             }
         }
         if passes.isEmpty { passes = [ShaderPassSpec(target: nil, persistent: false, float: false)] }
@@ -137,18 +164,29 @@ enum ISF {
             throw ShaderFileError(.shaderFile, "no main() function: an ISF shader defines void main()", line: headerLine)
         }
         let targets = passes.compactMap(\.target)
-        let spec = ShaderSpec(file: file, dialect: .isf, isFilter: isFilter, description: header["DESCRIPTION"] as? String ?? "",
-                              inputs: inputs, passes: passes, imported: imported, warmUpFrames: warmUp,
-                              fragment: translate(body, inputs: inputs, samplers: targets + imported.map(\.0)))
-        return spec
+        return ShaderSpec(file: file, dialect: .isf, isFilter: isFilter, description: header["DESCRIPTION"] as? String ?? "",
+                          inputs: inputs, passes: passes, imported: imported, warmUpFrames: warmUp, code: body,
+                          vertexCode: file.vertexSource, samplers: targets + imported.map(\.0), warnings: warnings)
     }
 
-    /// GLSL ES 3.00 for an ISF body: ISF's uniforms and macros, the user's code under
-    /// `#line 1 1` (so driver messages carry the file's own line numbers, source string 1),
-    /// and a `main` that sets `isf_FragNormCoord` first.
-    static func translate(_ body: String, inputs: [ShaderInput], samplers: [String]) -> String {
-        var declarations: [String] = []
-        for input in inputs {
+    /// The program for an ISF file. Its body goes under `#line 1 1` (so driver messages carry
+    /// the file's own line numbers, source string 1), with ISF's uniforms and macros before it
+    /// and a `main` after it that sets `isf_FragNormCoord` and runs the file's own `main`.
+    ///
+    /// On a desktop context the file compiles as desktop GLSL, `#version 430 compatibility`,
+    /// as the hosts ISF files are written for compile them (VDMX, the ISF Editor): built-ins
+    /// may be redefined, globals initialised from uniforms, ints and floats mixed,
+    /// `gl_FragColor`, `texture2D` and `varying` are the language's own, and `GL_ES` is not
+    /// defined, so `#ifdef GL_ES` precision guards stay off. A `.vs` companion is its vertex
+    /// shader: `isf_vertShaderInit()` places ISF's quad and sets `isf_FragNormCoord`, then
+    /// the file's code sets its own varyings. On OpenGL ES the body is translated to GLSL ES
+    /// 3.00 as far as simple renaming goes, and a `.vs` cannot be used.
+    static func translate(_ spec: ShaderSpec, desktop: Bool) -> (vertex: String?, fragment: String) {
+        var declarations: [String] = [
+            "uniform float TIME;", "uniform float TIMEDELTA;", "uniform vec2 RENDERSIZE;", "uniform int PASSINDEX;",
+            "uniform int FRAMEINDEX;", "uniform vec4 DATE;",
+        ]
+        for input in spec.inputs {
             switch input.kind {
             case .float: declarations.append("uniform float \(input.name);")
             case .bool, .event: declarations.append("uniform bool \(input.name);")
@@ -158,48 +196,116 @@ enum ISF {
             case .image: declarations.append("uniform sampler2D \(input.name);")
             }
         }
-        for sampler in samplers where !inputs.contains(where: { $0.name == sampler }) {
+        for sampler in spec.samplers where !spec.inputs.contains(where: { $0.name == sampler }) {
             declarations.append("uniform sampler2D \(sampler);")
         }
-        var code = body
-        for (pattern, replacement) in [(#"\bgl_FragColor\b"#, "isf_FragColor"), (#"\btexture2D\b"#, "texture"),
-                                       (#"\btexture2DProj\b"#, "textureProj"), (#"\bvv_FragNormCoord\b"#, "isf_FragNormCoord"),
-                                       (#"\bvoid([ \t]+)main([ \t]*)\("#, "void$1isf_main$2("), (#"(?m)^[ \t]*#version[^\n]*"#, "")] {
-            code = code.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        // The spec's per-image uniforms: the size in pixels, the rectangle it covers (pixels)
+        // and whether it is stored upside down (never: Reel hands images over GL's way up).
+        for image in spec.imageNames {
+            declarations += ["uniform vec4 _\(image)_imgRect;", "uniform vec2 _\(image)_imgSize;", "uniform bool _\(image)_flip;"]
         }
-        return """
-        #version 300 es
-        precision highp float;
-        precision highp int;
-        out vec4 isf_FragColor;
-        uniform float TIME;
-        uniform float TIMEDELTA;
-        uniform vec2 RENDERSIZE;
-        uniform int PASSINDEX;
-        uniform int FRAMEINDEX;
-        uniform vec4 DATE;
-        vec2 isf_FragNormCoord;
-        #define IMG_NORM_PIXEL(i, c) texture(i, c)
-        #define IMG_PIXEL(i, c) texture(i, (c) / vec2(textureSize(i, 0)))
-        #define IMG_THIS_NORM_PIXEL(i) texture(i, isf_FragNormCoord)
-        #define IMG_THIS_PIXEL(i) texture(i, isf_FragNormCoord)
-        #define IMG_SIZE(i) vec2(textureSize(i, 0))
-        \(declarations.joined(separator: "\n"))
-        void isf_main();
-        #line 1 1
-        \(code)
-        void main() {
-            isf_FragNormCoord = gl_FragCoord.xy / RENDERSIZE;
-            isf_FragColor = vec4(0.0);
-            isf_main();
+        // ISF v1 names, as the spec converts them.
+        let aliases = """
+            #define vv_FragNormCoord isf_FragNormCoord
+            #define vv_vertShaderInit isf_vertShaderInit
+            #define IMG_NORM_PIXEL(i, c) texture(i, c)
+            #define IMG_PIXEL(i, c) texture(i, (c) / vec2(textureSize(i, 0)))
+            #define IMG_THIS_NORM_PIXEL(i) texture(i, isf_FragNormCoord)
+            #define IMG_THIS_PIXEL(i) texture(i, isf_FragNormCoord)
+            #define IMG_SIZE(i) vec2(textureSize(i, 0))
+            """
+        let uniforms = declarations.joined(separator: "\n")
+        var code = spec.code.replacingOccurrences(of: #"(?m)^[ \t]*#version[^\n]*"#, with: "", options: .regularExpression)
+        code = code.replacingOccurrences(of: #"\bvoid([ \t]+)main([ \t]*)\("#, with: "void$1isf_main$2(", options: .regularExpression)
+
+        guard desktop else {
+            for (pattern, replacement) in [(#"\bgl_FragColor\b"#, "isf_FragColor"), (#"\btexture2D\b"#, "texture"),
+                                           (#"\btexture2DProj\b"#, "textureProj")] {
+                code = code.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+            }
+            return (nil, """
+                #version 300 es
+                precision highp float;
+                precision highp int;
+                out vec4 isf_FragColor;
+                vec2 isf_FragNormCoord;
+                \(aliases)
+                \(uniforms)
+                void isf_main();
+                #line 1 1
+                \(code)
+                void main() {
+                    isf_FragNormCoord = gl_FragCoord.xy / RENDERSIZE;
+                    isf_FragColor = vec4(0.0);
+                    isf_main();
+                }
+                """)
         }
-        """
+        // Macros call texture2D, not texture: a file may define its own texture().
+        let desktopAliases = aliases.replacingOccurrences(of: "texture(i,", with: "texture2D(i,")
+        guard let vertexCode = spec.vertexCode else {
+            return (nil, """
+                #version 430 compatibility
+                vec2 isf_FragNormCoord;
+                \(desktopAliases)
+                \(uniforms)
+                void isf_main();
+                #line 1 1
+                \(code)
+                void main() {
+                    isf_FragNormCoord = gl_FragCoord.xy / RENDERSIZE;
+                    gl_FragColor = vec4(0.0);
+                    isf_main();
+                }
+                """)
+        }
+        let vertexBody = vertexCode.replacingOccurrences(of: #"(?m)^[ \t]*#version[^\n]*"#, with: "", options: .regularExpression)
+        let vertex = """
+            #version 430 compatibility
+            out vec2 isf_FragNormCoord;
+            \(desktopAliases)
+            \(uniforms)
+            // ISF's quad, two triangles over the target; (0, 0) is the bottom-left.
+            void isf_vertShaderInit() {
+                const vec2 corners[6] = vec2[6](vec2(0.0, 0.0), vec2(1.0, 0.0), vec2(0.0, 1.0),
+                                                vec2(0.0, 1.0), vec2(1.0, 0.0), vec2(1.0, 1.0));
+                vec2 corner = corners[gl_VertexID % 6];
+                gl_Position = vec4(corner * 2.0 - 1.0, 0.0, 1.0);
+                isf_FragNormCoord = corner;
+            }
+            #line 1 2
+            \(vertexBody)
+            """
+        let fragment = """
+            #version 430 compatibility
+            in vec2 isf_FragNormCoord;
+            \(desktopAliases)
+            \(uniforms)
+            void isf_main();
+            #line 1 1
+            \(code)
+            void main() {
+                gl_FragColor = vec4(0.0);
+                isf_main();
+            }
+            """
+        return (vertex, fragment)
     }
 
     // MARK: - Inputs as parameters
 
     /// The input's declaration, built from its header entry: DEFAULT, MIN, MAX, LABEL.
-    private static func parameter(_ name: String, _ kind: ShaderInput.Kind, _ input: [String: Any], line: Int) throws -> ShaderParameter {
+    /// A DEFAULT outside the input's own MIN…MAX is clamped into it, with a warning naming the
+    /// file, line and input: other hosts draw such files, and the scene never set the value.
+    private static func parameter(_ name: String, _ kind: ShaderInput.Kind, _ input: [String: Any], line: Int,
+                                  file: ShaderFile, warnings: inout [String]) throws -> ShaderParameter {
+        func clamped(_ value: Double, _ minimum: Double?, _ maximum: Double?) -> Double {
+            guard let minimum, let maximum, minimum <= maximum, value < minimum || value > maximum else { return value }
+            let result = min(max(value, minimum), maximum)
+            warnings.append("\(file.resolvedPath):\(line): input '\(name)': DEFAULT \(format(value)) is outside its own "
+                            + "MIN \(format(minimum)) … MAX \(format(maximum)); using \(format(result))")
+            return result
+        }
         let label = (input["LABEL"] as? String).map { "\($0) " } ?? ""
         func number(_ key: String) -> Double? { (input[key] as? NSNumber)?.doubleValue }
         func vector(_ key: String, _ count: Int) throws -> [Double]? {
@@ -212,7 +318,7 @@ enum ISF {
         }
         switch kind {
         case .float:
-            let value = number("DEFAULT") ?? 0
+            let value = clamped(number("DEFAULT") ?? 0, number("MIN"), number("MAX"))
             return .number(Param.number(name, default: value, minimum: number("MIN"), maximum: number("MAX"), doc: label + "(ISF float)"))
         case .bool, .event:
             let on = truthy(input["DEFAULT"])
@@ -224,7 +330,8 @@ enum ISF {
             if !values.isEmpty, labels.count == values.count {
                 doc += ": " + zip(values, labels).map { "\($0) \($1)" }.joined(separator: ", ")
             }
-            let given = number("DEFAULT") ?? Double(values.first ?? 0)
+            let given = clamped(number("DEFAULT") ?? Double(values.first ?? 0), values.min().map(Double.init) ?? number("MIN"),
+                                values.max().map(Double.init) ?? number("MAX"))
             guard let value = Int(exactly: given.rounded(.towardZero)) else {
                 throw ShaderFileError(.shaderFile, "input '\(name)': DEFAULT \(format(given)) is too large for a long", line: line)
             }

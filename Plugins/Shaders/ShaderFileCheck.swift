@@ -15,4 +15,10 @@ public enum ShaderFileCheck {
             }
         }
     }
+
+    /// What the files' readers accepted but changed (a DEFAULT outside its own MIN…MAX,
+    /// clamped), one line each, naming the shader file, its line and the input.
+    public static func warnings(_ files: [ShaderFile]) -> [String] {
+        files.flatMap { file in ((try? ShaderFileDescriber.specs(for: file)) ?? []).first?.warnings ?? [] }
+    }
 }

@@ -23,6 +23,7 @@ enum ShaderRunner {
         let empty = try gl.dataTexture("shaders.empty") { (1, 1, [0, 0, 0, 0]) }
         var samplers: [String: PassImage] = [:]
         var uniforms: [String: PassUniform] = [:]
+        var sampling: [String: PassSampling] = [:]
 
         switch spec.dialect {
         case .isf:
@@ -50,6 +51,9 @@ enum ShaderRunner {
         case .shadertoy:
             uniforms["iResolution"] = .vec3(Double(width), Double(height), 1)
             uniforms["iTime"] = .float(input.time)
+            uniforms["iGlobalTime"] = .float(input.time)
+            // No audio reaches a shader; the rate is Shadertoy's, so files that divide by it work.
+            uniforms["iSampleRate"] = .float(44100)
             uniforms["iTimeDelta"] = .float(1 / input.fps)
             uniforms["iFrameRate"] = .float(input.fps)
             uniforms["iFrame"] = .int(input.frame)
@@ -57,16 +61,29 @@ enum ShaderRunner {
             uniforms["iDate"] = .vec4(2000, 1, 1, input.time)
             for (channel, param) in spec.channels.enumerated() {
                 let image: PassImage
+                let settings = spec.channelSettings[channel]
+                let picture = ![Shadertoy.sourceChannel, Shadertoy.selfChannel, ""].contains(input[param])
+                let filter: PassSampling.Filter = input[settings.filter] == .nearest ? .nearest : .linear
+                let wrap: PassSampling.Wrap
+                switch input[settings.wrap] {
+                case .auto: wrap = picture ? .repeat : .clamp
+                case .repeat: wrap = .repeat
+                case .clamp: wrap = .clamp
+                case .mirror: wrap = .mirror
+                }
+                sampling[param.name] = PassSampling(filter: filter, wrap: wrap)
                 switch input[param] {
                 case "": image = empty
-                case Shadertoy.sourceChannel: image = try convertIn(input.source(), gl: gl)
+                case Shadertoy.sourceChannel: image = try convertIn(input.source(), gl: gl, flip: input[settings.vflip])
                 case Shadertoy.selfChannel:
                     let (pair, _) = try persistentPair(key + ".self", width: width, height: height, float: false, gl: gl)
                     image = pair[history.current["self", default: 0]].image
-                case let name: image = try asset(name, input: input, gl: gl) ?? empty
+                case let name: image = try asset(name, input: input, gl: gl, flip: input[settings.vflip]) ?? empty
                 }
                 samplers[param.name] = image
                 uniforms["iChannelResolution[\(channel)]"] = .vec3(Double(image.width), Double(image.height), 1)
+                // A channel's own clock: pictures and the picture under a pass are at the scene's time.
+                uniforms["iChannelTime[\(channel)]"] = .float(input.time)
             }
         }
 
@@ -82,16 +99,23 @@ enum ShaderRunner {
             default: return nil
             }
         }, uniquingKeysWith: { a, _ in a })
+        let variables = numbers.merging(["WIDTH": Double(width), "HEIGHT": Double(height)]) { a, _ in a }
+        // Every pass's own size, so a persistent buffer is always kept at its size (read from a
+        // pass of another size, it used to be remade, and so cleared, every frame).
+        let sizes = try spec.passes.map { pass in
+            (try size(pass.width, variables: variables, fallback: width, spec: spec),
+             try size(pass.height, variables: variables, fallback: height, spec: spec))
+        }
+        let selfFed = spec.channels.contains(where: { input[$0] == Shadertoy.selfChannel })
         for (index, pass) in spec.passes.enumerated() {
-            let variables = numbers.merging(["WIDTH": Double(width), "HEIGHT": Double(height)]) { a, _ in a }
-            let passWidth = try size(pass.width, variables: variables, fallback: width, spec: spec)
-            let passHeight = try size(pass.height, variables: variables, fallback: height, spec: spec)
+            let (passWidth, passHeight) = sizes[index]
             var passSamplers = samplers
-            for other in spec.passes {
+            for (otherIndex, other) in spec.passes.enumerated() {
                 guard let name = other.target else { continue }
                 if let image = written[name] { passSamplers[name] = image; continue }
                 if other.persistent {
-                    let (pair, _) = try persistentPair(key + "." + name, width: passWidth, height: passHeight, float: other.float, gl: gl)
+                    let (otherWidth, otherHeight) = sizes[otherIndex]
+                    let (pair, _) = try persistentPair(key + "." + name, width: otherWidth, height: otherHeight, float: other.float, gl: gl)
                     passSamplers[name] = pair[history.current[name, default: 0]].image
                 } else {
                     passSamplers[name] = empty
@@ -100,13 +124,22 @@ enum ShaderRunner {
             var passUniforms = uniforms
             passUniforms["RENDERSIZE"] = .vec2(Vec2(Double(passWidth), Double(passHeight)))
             passUniforms["PASSINDEX"] = .int(index)
+            if spec.dialect == .isf {
+                for name in spec.imageNames {
+                    guard let image = passSamplers[name] else { continue }
+                    let (w, h) = (Double(image.width), Double(image.height))
+                    passUniforms["_\(name)_imgSize"] = .vec2(Vec2(w, h))
+                    passUniforms["_\(name)_imgRect"] = .vec4(0, 0, w, h)
+                    passUniforms["_\(name)_flip"] = .bool(false)
+                }
+            }
             let target: PassTarget
             if let name = pass.target, pass.persistent {
                 let (pair, _) = try persistentPair(key + "." + name, width: passWidth, height: passHeight, float: pass.float, gl: gl)
                 let next = 1 - history.current[name, default: 0]
                 target = pair[next]
                 history.current[name] = next
-            } else if spec.channels.contains(where: { input[$0] == Shadertoy.selfChannel }) {
+            } else if selfFed {
                 let (pair, _) = try persistentPair(key + ".self", width: passWidth, height: passHeight, float: false, gl: gl)
                 let next = 1 - history.current["self", default: 0]
                 target = pair[next]
@@ -115,7 +148,8 @@ enum ShaderRunner {
                 target = try gl.target(width: passWidth, height: passHeight, format: pass.float ? .rgba16f : .rgba8)
             }
             do {
-                try gl.draw(program, into: target, textures: passSamplers, uniforms: passUniforms)
+                try gl.draw(program, into: target, textures: passSamplers, uniforms: passUniforms, vertices: spec.vertexCount,
+                            sampling: sampling)
             } catch let error as ReelError {
                 throw located(error, spec: spec)
             }
@@ -143,17 +177,20 @@ enum ShaderRunner {
     }
 
     /// A scene asset in the shader's convention, converted once; nil for an empty name.
-    private static func asset(_ name: String, input: PassInput, gl: PassGL) throws -> PassImage? {
+    /// `flip` false (a Shadertoy channel's vflip off) keeps the picture's rows as stored, so
+    /// the shader sees it upside down.
+    private static func asset(_ name: String, input: PassInput, gl: PassGL, flip: Bool = true) throws -> PassImage? {
         guard !name.isEmpty else { return nil }
         let picture = try gl.assetImage(name, assets: input.assets)
-        let (target, fresh) = try gl.persistentTarget("shaders.asset:" + name, width: picture.width, height: picture.height)
-        if fresh { try convert(picture, into: target, toShader: true, gl: gl) }
+        let (target, fresh) = try gl.persistentTarget("shaders.asset:" + name + (flip ? "" : ":unflipped"),
+                                                      width: picture.width, height: picture.height)
+        if fresh { try convert(picture, into: target, toShader: true, flip: flip, gl: gl) }
         return target.image
     }
 
-    private static func convertIn(_ image: PassImage, gl: PassGL) throws -> PassImage {
+    private static func convertIn(_ image: PassImage, gl: PassGL, flip: Bool = true) throws -> PassImage {
         let target = try gl.target(width: image.width, height: image.height)
-        try convert(image, into: target, toShader: true, gl: gl)
+        try convert(image, into: target, toShader: true, flip: flip, gl: gl)
         return target.image
     }
 
@@ -164,24 +201,37 @@ enum ShaderRunner {
     }
 
     /// Flips rows, and un-premultiplies (into a shader) or premultiplies (out of one).
-    private static func convert(_ image: PassImage, into target: PassTarget, toShader: Bool, gl: PassGL) throws {
+    private static func convert(_ image: PassImage, into target: PassTarget, toShader: Bool, flip: Bool = true, gl: PassGL) throws {
         let program = try gl.program("shaders.convert", fragment: PassGL.fragment("""
-            vec4 c = texture(uSource, vec2(vUV.x, 1.0 - vUV.y));
+            vec4 c = texture(uSource, vec2(vUV.x, uFlip ? 1.0 - vUV.y : vUV.y));
             if (uToShader) {
                 fragColor = c.a > 0.0 ? vec4(c.rgb / c.a, c.a) : vec4(0.0);
             } else {
                 c = clamp(c, 0.0, 1.0);
                 fragColor = vec4(c.rgb * c.a, c.a);
             }
-            """, declarations: "uniform bool uToShader;"))
-        try gl.draw(program, into: target, textures: ["uSource": image], uniforms: ["uToShader": .bool(toShader)])
+            """, declarations: "uniform bool uToShader;\nuniform bool uFlip;"))
+        try gl.draw(program, into: target, textures: ["uSource": image], uniforms: ["uToShader": .bool(toShader), "uFlip": .bool(flip)])
     }
 
     static func compile(_ spec: ShaderSpec, gl: PassGL) throws -> PassProgram {
         do {
             // One renderer draws one scene, where shader names are unique; a file used as a
-            // layer and as a pass has one fragment shader.
-            return try gl.program("shaders.\(spec.file.name)", fragment: spec.fragment)
+            // layer and as a pass has one program.
+            let key = "shaders.\(spec.file.name)"
+            let (vertex, fragment) = spec.sources(desktop: gl.acceptsDesktopGLSL)
+            if let vertex { return try gl.program(key, vertex: vertex, fragment: fragment) }
+            if spec.ownMain {
+                throw ReelError(.shaderCompile, "shader '\(spec.file.name)': \(spec.file.resolvedPath):1: error: a file with its own "
+                                + "main() writing gl_FragColor needs a desktop OpenGL context, and this driver offers only OpenGL ES "
+                                + "(or REEL_GL_API=es asked for it); define mainImage(out vec4, in vec2) instead")
+            }
+            if spec.vertexCode != nil {
+                throw ReelError(.shaderCompile, "shader '\(spec.file.name)': \(spec.file.vertexPath ?? spec.file.resolvedPath):1: "
+                                + "error: its vertex shader needs a desktop OpenGL context, and this driver offers only OpenGL ES "
+                                + "(or REEL_GL_API=es asked for it)")
+            }
+            return try gl.program(key, fragment: fragment)
         } catch let error as ReelError {
             throw located(error, spec: spec)
         }
@@ -191,6 +241,8 @@ enum ShaderRunner {
     /// file) name the file and its line: `plasma.fs:12: error: …`.
     static func located(_ error: ReelError, spec: ShaderSpec) -> ReelError {
         guard error.code == .shaderCompile, let log = error.detail else { return error }
+        // The vertex stage's messages are about the .vs file's lines.
+        let path = error.message.hasPrefix("vertex") ? (spec.file.vertexPath ?? spec.file.resolvedPath) : spec.file.resolvedPath
         var first: String?
         var lines: [String] = []
         for raw in log.split(separator: "\n") {
@@ -200,14 +252,14 @@ enum ShaderRunner {
             if let match = line.range(of: #"^\s*[01][:(](\d+)[()]"#, options: .regularExpression) {
                 let number = line[match].split(whereSeparator: { !$0.isNumber }).dropFirst().first.map(String.init) ?? "?"
                 let rest = line[match.upperBound...].drop { $0 == ":" || $0 == " " || $0 == ")" || $0.isNumber || $0 == "(" }
-                let mapped = "\(spec.file.resolvedPath):\(number): \(rest)"
+                let mapped = "\(path):\(number): \(rest)"
                 lines.append(mapped)
                 if first == nil, rest.contains("error") { first = mapped }
             } else {
                 lines.append(line)
             }
         }
-        let headline = first ?? "\(spec.file.resolvedPath): the driver rejected the shader"
+        let headline = first ?? "\(path): the driver rejected the shader"
         return ReelError(.shaderCompile, "shader '\(spec.file.name)' does not compile: \(headline)", detail: lines.joined(separator: "\n"))
     }
 }

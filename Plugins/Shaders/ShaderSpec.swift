@@ -19,9 +19,51 @@ struct ShaderSpec: Sendable {
     /// Frames of history a persistent buffer keeps (ISF `REEL_WARMUP`, Shadertoy
     /// `// reel: warmup N`); nil means from the scene's first frame.
     var warmUpFrames: Int?
-    /// The translated fragment shader; identical for every pass (ISF selects the pass by
-    /// `PASSINDEX`).
-    var fragment: String
+    /// The file's GLSL (an ISF file's header blanked, so line numbers stay the file's);
+    /// identical for every pass (ISF selects the pass by `PASSINDEX`).
+    var code: String
+    /// An ISF file's vertex shader (`NAME.vs`), as written; nil without one.
+    var vertexCode: String?
+    /// Sampler names besides the inputs: ISF pass targets and imported images.
+    var samplers: [String] = []
+    /// What was accepted but changed, for the user to fix in the file (a DEFAULT outside its
+    /// own MIN…MAX, clamped): each names the file, the line and the input.
+    var warnings: [String] = []
+    /// A Shadertoy file's channel settings (filter, wrap, vflip), one per channel.
+    var channelSettings: [ChannelSettings] = []
+    /// A Shadertoy-style file with its own `main()` writing `gl_FragColor`, not `mainImage`.
+    var ownMain = false
+
+    /// The program's sources: desktop GLSL (`#version 430 compatibility`, what other hosts
+    /// compile these files as) on a desktop GL context, else GLSL ES 3.00. A nil vertex
+    /// shader means PassGL's own.
+    func sources(desktop: Bool) -> (vertex: String?, fragment: String) {
+        let (vertex, fragment): (String?, String)
+        switch dialect {
+        case .isf: (vertex, fragment) = ISF.translate(self, desktop: desktop)
+        case .shadertoy: (vertex, fragment) = (nil, Shadertoy.translate(code, desktop: desktop, ownMain: ownMain))
+        }
+        // A program's stages share one GLSL version: PassGL's vertex shader is GLSL ES.
+        return (vertex ?? (desktop ? Self.desktopVertex : nil), fragment)
+    }
+
+    /// PassGL's covering triangle in desktop GLSL, for shader files without their own.
+    static let desktopVertex = """
+        #version 430 compatibility
+        void main() {
+            vec2 corner = vec2(float((gl_VertexID << 1) & 2), float(gl_VertexID & 2));
+            gl_Position = vec4(corner * 2.0 - 1.0, 0.0, 1.0);
+        }
+        """
+
+    /// Vertices drawn per pass: ISF's quad (two triangles) where the file has its own vertex
+    /// shader, so its geometry is the spec's; else PassGL's one covering triangle.
+    var vertexCount: Int { vertexCode == nil ? 3 : 6 }
+
+    /// Every sampler an ISF pass may read, for the per-image uniforms (`_NAME_imgSize`…).
+    var imageNames: [String] {
+        inputs.filter { $0.kind == .image }.map(\.name) + samplers.filter { name in !inputs.contains { $0.name == name } }
+    }
 
     /// Whether frame n depends on frames before it.
     func isStateful(_ parameters: [String: ResolvedValue]) -> Bool {
@@ -48,13 +90,14 @@ struct ShaderSpec: Sendable {
         let kind = dialect == .isf ? (isFilter ? "ISF filter" : "ISF generator") : (isFilter ? "Shadertoy pass" : "Shadertoy layer")
         return ContributionDescriptor(plugin: shaderFilesPlugin, name: file.name, kind: isFilter ? .pass : .layer,
                                       summary: description.isEmpty ? "\(kind) \(file.path)" : "\(kind): \(description)",
-                                      parameters: inputs.compactMap(\.parameter?.spec))
+                                      parameters: inputs.compactMap(\.parameter?.spec) + channelSettings.flatMap(\.params).map(\.spec))
     }
 
     /// Its name, summary and parameters, for the contribution the plugin registers.
     var declaration: ContributionDeclaration {
         let descriptor = self.descriptor
-        return ContributionDeclaration(descriptor.name, summary: descriptor.summary, parameters: inputs.compactMap(\.parameter?.param))
+        return ContributionDeclaration(descriptor.name, summary: descriptor.summary,
+                                       parameters: inputs.compactMap(\.parameter?.param) + channelSettings.flatMap(\.params))
     }
 }
 

@@ -39,10 +39,10 @@ public struct ShaderFileDescriber: ShaderFileReader {
 
     static func specs(for file: ShaderFile) throws -> [ShaderSpec] {
         if ISF.looksLikeISF(file.source) { return [try ISF.parse(file)] }
-        if Shadertoy.looksLikeShadertoy(file.source) {
+        if Shadertoy.looksLikeShadertoy(file.source) || Shadertoy.hasOwnMain(file.source) {
             return [try Shadertoy.parse(file, asPass: false), try Shadertoy.parse(file, asPass: true)]
         }
-        throw ShaderFileError(.shaderFile, "'\(file.path)' is neither an ISF file (a /* { JSON } */ header) nor a Shadertoy file (a mainImage function)",
+        throw ShaderFileError(.shaderFile, "'\(file.path)' is neither an ISF file (a /* { JSON } */ header) nor a Shadertoy file (a mainImage function, or a main() writing gl_FragColor)",
                               line: 1)
     }
 

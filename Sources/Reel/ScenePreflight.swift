@@ -54,15 +54,30 @@ public enum ScenePreflight {
     /// `… /path/ripple.fs:12: error: …`.
     static func located(_ error: ReelError, in files: [ShaderFile]) -> Diagnostic {
         for file in files {
-            let marker = file.resolvedPath + ":"
-            guard let range = error.message.range(of: marker) else { continue }
+            guard let range = ([file.resolvedPath] + [file.vertexPath].compactMap { $0 }).lazy
+                .compactMap({ error.message.range(of: $0 + ":") }).first else { continue }
             let line = Int(error.message[range.upperBound...].prefix { $0.isNumber }) ?? 1
             let log = (error.detail ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let rest = log.dropFirst().prefix(4).joined(separator: "; ")
             return Diagnostic(error.code, error.message + (rest.isEmpty ? "" : " (\(rest))"),
-                              at: SceneLocation(file: file.resolvedPath, line: line, column: 1), path: "shaders.\(file.name)")
+                              at: SceneLocation(file: error.message[..<range.upperBound].hasSuffix(".vs:") ? (file.vertexPath ?? file.resolvedPath) : file.resolvedPath,
+                                                line: line, column: 1), path: "shaders.\(file.name)")
         }
         return Diagnostic(error.code, error.message + (error.detail.map { ": \($0)" } ?? ""), at: nil, path: "")
+    }
+
+    /// Warnings about the scene's shader files (a DEFAULT outside its own range, clamped), each
+    /// at the shader file's line.
+    public static func shaderWarnings(_ scene: Scene) -> [Diagnostic] {
+        ShaderFileCheck.warnings(scene.shaders).map { text in
+            // "PATH:LINE: message"
+            let parts = text.components(separatedBy: ": ")
+            let head = parts.first ?? ""
+            let line = head.split(separator: ":").last.flatMap { Int($0) }
+            let file = line == nil ? head : String(head[..<(head.lastIndex(of: ":") ?? head.endIndex)])
+            return Diagnostic(.shaderFile, parts.dropFirst().joined(separator: ": "),
+                              at: SceneLocation(file: file, line: line ?? 1, column: 1), path: "")
+        }
     }
 
     /// A warning for a canvas that video with 4:2:0 chroma (H.264, H.265, VP9, AV1 in .mp4,

@@ -97,6 +97,9 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scene parameter (repeatable).", valueName: "name=value"))
     var overrides: [String] = []
 
+    @Option(help: ArgumentHelp("With a shader file (.fs, .glsl, .frag) in place of the scene: the picture or video a filter is applied to. A shader file alone is a scene: a generator fills a 1280×720 canvas, a filter is a pass over --input, and --set NAME=VALUE sets its inputs.", valueName: "file"))
+    var input: String?
+
     // Remote dispatch's options, hidden in a reel built without it (which refuses them).
     @OptionGroup(visibility: ReelCLI.extensions.dispatcher == nil ? .hidden : .default)
     var dispatchOptions: RenderDispatchOptions
@@ -127,7 +130,12 @@ struct RenderCommand: ParsableCommand {
         defer { signals.stop() }
         do {
             try reportingErrors {
-                var scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
+                var scene = ShaderFileScene.isShaderFile(self.scene)
+                    ? try ShaderFileScene.scene(shader: self.scene, input: input, settings: overrides, plugins: ReelCLI.plugins)
+                    : try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
+                for warning in ScenePreflight.shaderWarnings(scene) {
+                    printError("warning: \(warning.location.map { "\($0): " } ?? "")\(warning.message)")
+                }
                 // Assets are checked before GL starts: a FIFO, a playlist or a picture bomb fails here.
                 try AssetPreflight.check(scene)
                 let original = scene

@@ -45,6 +45,9 @@ struct StillCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scene parameter (repeatable); the value must fit the parameter's type.", valueName: "name=value"))
     var overrides: [String] = []
 
+    @Option(help: ArgumentHelp("With a shader file (.fs, .glsl, .frag) in place of the scene: the picture or video a filter is applied to. A shader file alone is a scene: a generator fills a 1280×720 canvas, a filter is a pass over --input, and --set NAME=VALUE sets its inputs.", valueName: "file"))
+    var input: String?
+
     @Flag(help: "Replace OUTPUT if it exists (only a regular file; never a link or a device).")
     var overwrite = false
 
@@ -67,7 +70,12 @@ struct StillCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var scene = try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
+            var scene = ShaderFileScene.isShaderFile(self.scene)
+                    ? try ShaderFileScene.scene(shader: self.scene, input: input, settings: overrides, plugins: ReelCLI.plugins)
+                    : try SceneDecoder(plugins: ReelCLI.plugins, overrides: try parseOverrides(overrides)).load(path: self.scene)
+            for warning in ScenePreflight.shaderWarnings(scene) {
+                printError("warning: \(warning.location.map { "\($0): " } ?? "")\(warning.message)")
+            }
             // Hostile or broken asset files are refused here, located, before GL starts.
             try AssetPreflight.check(scene)
             let index: Int

@@ -54,7 +54,7 @@ struct ValidateCommand: ParsableCommand {
                     return scene
                 }
                 let scene = json ? try check() : try reportingErrors { try check() }
-                let warnings = [ScenePreflight.videoSizeWarning(scene, file: path)].compactMap { $0 }
+                let warnings = [ScenePreflight.videoSizeWarning(scene, file: path)].compactMap { $0 } + ScenePreflight.shaderWarnings(scene)
                 let c = scene.canvas
                 let count = scene.allLayers.count
                 if json {

@@ -34,6 +34,8 @@ extension SceneReader {
         case .layer: "shader"
         }
         switch catalog.resolve(name, kind: kind) {
+        case .unknown where refusedShaders.contains(name) || refusedShaders.contains(name.replacingOccurrences(of: "shaders.", with: "")):
+            return nil
         case let .unknown(nearest):
             let available = catalog.contributions.filter { $0.kind == kind }.map(\.qualifiedName)
             report(.unknownPlugin, "no installed plugin provides the \(what) '\(name)'" +

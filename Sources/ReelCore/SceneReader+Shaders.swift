@@ -49,7 +49,17 @@ extension SceneReader {
                        at: entry.value, path: path)
                 continue
             }
-            let shader = ShaderFile(name: entry.key, path: file, resolvedPath: resolved, source: source)
+            // ISF: a NAME.vs beside NAME.fs is its vertex shader (sent files: only if it was sent).
+            var vertexSource: String?, vertexPath: String?
+            if let companion = ShaderFile.vertexCompanion(of: resolved) {
+                let readFrom = self.files.map { $0[companion] } ?? companion
+                if let readFrom, let data = FileManager.default.contents(atPath: readFrom), data.count <= limits.maxFileBytes,
+                   let text = String(data: data, encoding: .utf8) {
+                    (vertexSource, vertexPath) = (text, companion)
+                }
+            }
+            let shader = ShaderFile(name: entry.key, path: file, resolvedPath: resolved, source: source,
+                                    vertexSource: vertexSource, vertexPath: vertexPath)
             do {
                 let contents = try reader.read(shader)
                 catalog.contributions += contents.descriptors
@@ -60,6 +70,7 @@ extension SceneReader {
                     _ = registerAsset(name: name, file: absolute, node: entry.value, path: path + " (IMPORTED \(name))")
                 }
             } catch let error as ShaderFileError {
+                refusedShaders.insert(entry.key)
                 report(Diagnostic(error.code, error.message, at: SceneLocation(file: resolved, line: error.line, column: error.column),
                                               path: path, suggestion: error.suggestion))
             } catch {

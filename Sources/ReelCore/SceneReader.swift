@@ -10,6 +10,9 @@ final class SceneReader {
     let limits: SceneLimits
     /// Grows by the scene's shader files once `shaders:` is read.
     var catalog: PluginCatalog
+    /// Shader names whose file was refused (and reported, at the file's line): a layer or
+    /// pass that uses one is not reported a second time as an unknown shader.
+    var refusedShaders: Set<String> = []
     let shaderReader: (any ShaderFileReader)?
     /// The scene file's folder, for resolving asset paths; nil for scenes from memory.
     let baseDirectory: String?

@@ -15,9 +15,23 @@ public struct ShaderFile: Sendable, Hashable {
     /// Resolved against the scene's folder; messages name it.
     public var resolvedPath: String
     public var source: String
+    /// An ISF file's vertex shader: `NAME.vs` beside `NAME.fs`, read with it; nil without one.
+    public var vertexSource: String?
+    /// Where `vertexSource` was read from (resolved like `resolvedPath`), so it travels with
+    /// the scene and messages about it name it.
+    public var vertexPath: String?
 
-    public init(name: String, path: String, resolvedPath: String, source: String) {
+    public init(name: String, path: String, resolvedPath: String, source: String,
+                vertexSource: String? = nil, vertexPath: String? = nil) {
         (self.name, self.path, self.resolvedPath, self.source) = (name, path, resolvedPath, source)
+        (self.vertexSource, self.vertexPath) = (vertexSource, vertexPath)
+    }
+
+    /// The companion vertex shader's path for a fragment shader's: `NAME.vs` for `NAME.fs`
+    /// (ISF's convention); nil for other files.
+    public static func vertexCompanion(of path: String) -> String? {
+        guard path.hasSuffix(".fs") else { return nil }
+        return String(path.dropLast(3)) + ".vs"
     }
 }
 

@@ -22,6 +22,7 @@ extension SceneBundle {
         var sources: [String: String] = [:]
         var paths = scene.assets.compactMap(\.resolvedPath)
         paths += scene.shaders.map(\.resolvedPath)
+        paths += scene.shaders.compactMap(\.vertexPath)
         for path in Set(paths) {
             let digest = try hashFile(path)
             files[path] = digest

@@ -25,9 +25,17 @@ public enum GLDeviceChoice: Sendable, Hashable {
 }
 
 /// An initialised EGL display with a current OpenGL ES 3 context on the calling thread.
+///
+/// Where the driver offers it (Mesa and NVIDIA both do), the context is a desktop OpenGL
+/// compatibility-profile context of version 4.3 or later instead: it runs Reel's GLSL ES 3.00
+/// unchanged (ES 3 compatibility is part of GL 4.3) and also compiles the desktop GLSL that
+/// third-party shader files (ISF, Shadertoy ports) are written in, as the hosts they come
+/// from do. `REEL_GL_API=es` asks for the plain ES context.
 struct EGLSession {
     var display: EGLDisplay
     var context: EGLContext
+    /// True for a desktop GL (compatibility profile, ≥ 4.3) context; false for OpenGL ES.
+    var isDesktop = false
     /// A 1×1 pbuffer, only where the display lacks EGL_KHR_surfaceless_context.
     var surface: EGLSurface?
     var description: String
@@ -101,10 +109,14 @@ struct EGLSession {
         guard eglInitialize(display, &major, &minor) == EGL_TRUE else {
             throw eglFailure(.eglNoDisplay, "could not initialise the display", function: "eglInitialize")
         }
+        let extensions = splitExtensions(eglQueryString(display, EGLint(EGL_EXTENSIONS)))
+        if ProcessInfo.processInfo.environment["REEL_GL_API"]?.lowercased() != "es",
+           let desktop = makeDesktopContext(on: display, extensions: extensions) {
+            return desktop
+        }
         guard eglBindAPI(EGLenum(EGL_OPENGL_ES_API)) == EGL_TRUE else {
             throw eglFailure(.eglNoContext, "OpenGL ES is not supported", function: "eglBindAPI")
         }
-        let extensions = splitExtensions(eglQueryString(display, EGLint(EGL_EXTENSIONS)))
 
         // Reel renders into framebuffer objects, so the config's surface type hardly matters;
         // pbuffer-capable configs exist on Mesa and on NVIDIA's device platform alike.
@@ -149,6 +161,59 @@ struct EGLSession {
             throw error
         }
         return EGLSession(display: display, context: context, surface: surface, description: "",
+                          deviceIndex: nil, deviceIsSoftware: false, fallbacks: [])
+    }
+
+    /// A current desktop GL compatibility-profile context of version 4.3 or later (which
+    /// compiles GLSL ES 3.00 as well as desktop GLSL), or nil where the display has none; any
+    /// EGL error on the way is cleared, so the ES attempt that follows starts clean.
+    private static func makeDesktopContext(on display: EGLDisplay, extensions: [String]) -> EGLSession? {
+        defer { _ = eglGetError() }
+        guard eglBindAPI(EGLenum(EGL_OPENGL_API)) == EGL_TRUE else { return nil }
+        defer { if eglQueryAPI() != EGLenum(EGL_OPENGL_API) { _ = eglBindAPI(EGLenum(EGL_OPENGL_ES_API)) } }
+        var config: EGLConfig?
+        var count: EGLint = 0
+        for surfaceType in [EGL_PBUFFER_BIT, 0] {
+            let attributes: [EGLint] = [
+                EGLint(EGL_RENDERABLE_TYPE), EGLint(EGL_OPENGL_BIT),
+                EGLint(EGL_SURFACE_TYPE), EGLint(surfaceType),
+                EGLint(EGL_RED_SIZE), 8, EGLint(EGL_GREEN_SIZE), 8, EGLint(EGL_BLUE_SIZE), 8, EGLint(EGL_ALPHA_SIZE), 8,
+                EGLint(EGL_NONE),
+            ]
+            if eglChooseConfig(display, attributes, &config, 1, &count) == EGL_TRUE, count > 0 { break }
+        }
+        guard count > 0, let config else {
+            _ = eglBindAPI(EGLenum(EGL_OPENGL_ES_API))
+            return nil
+        }
+        let contextAttributes: [EGLint] = [
+            EGLint(EGL_CONTEXT_MAJOR_VERSION), 4, EGLint(EGL_CONTEXT_MINOR_VERSION), 3,
+            EGLint(EGL_CONTEXT_OPENGL_PROFILE_MASK), EGLint(EGL_CONTEXT_OPENGL_COMPATIBILITY_PROFILE_BIT),
+            EGLint(EGL_NONE),
+        ]
+        guard let context = eglCreateContext(display, config, reel_egl_no_context(), contextAttributes),
+              context != reel_egl_no_context() else {
+            _ = eglBindAPI(EGLenum(EGL_OPENGL_ES_API))
+            return nil
+        }
+        var surface: EGLSurface?
+        if !extensions.contains("EGL_KHR_surfaceless_context") {
+            let pbuffer: [EGLint] = [EGLint(EGL_WIDTH), 1, EGLint(EGL_HEIGHT), 1, EGLint(EGL_NONE)]
+            surface = eglCreatePbufferSurface(display, config, pbuffer)
+            if surface == nil || surface == reel_egl_no_surface() {
+                eglDestroyContext(display, context)
+                _ = eglBindAPI(EGLenum(EGL_OPENGL_ES_API))
+                return nil
+            }
+        }
+        let drawable = surface ?? reel_egl_no_surface()
+        guard eglMakeCurrent(display, drawable, drawable, context) == EGL_TRUE else {
+            if let surface { eglDestroySurface(display, surface) }
+            eglDestroyContext(display, context)
+            _ = eglBindAPI(EGLenum(EGL_OPENGL_ES_API))
+            return nil
+        }
+        return EGLSession(display: display, context: context, isDesktop: true, surface: surface, description: "",
                           deviceIndex: nil, deviceIsSoftware: false, fallbacks: [])
     }
 

@@ -16,12 +16,17 @@ public final class GLContext {
     let faults: GLFaults
     /// Live objects by kind, readable from any thread.
     public let census = GLObjectCensus()
+    /// True when the context is desktop OpenGL (compatibility profile, ≥ 4.3) rather than
+    /// OpenGL ES: it then compiles desktop GLSL (`#version 330 compatibility`) besides Reel's
+    /// GLSL ES 3.00, which shader files from other hosts need.
+    public let acceptsDesktopGLSL: Bool
 
     init(thread: GLThread, choice: GLDeviceChoice, faults: GLFaults) throws {
         self.thread = thread
         self.faults = faults
         let session = try EGLSession.open(choice: choice)
         self.session = session
+        acceptsDesktopGLSL = session.isDesktop
         func string(_ name: Int32) -> String {
             glGetString(GLenum(name)).map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } ?? "?"
         }

@@ -20,7 +20,7 @@ public final class PassGL {
     private var textures: [String: GLTexture] = [:]
     private var values: [String: Any] = [:]
     private var created = 0
-    private lazy var floatTargets: Bool = Self.supportsFloatTargets()
+    private lazy var floatTargets: Bool = context.acceptsDesktopGLSL || Self.supportsFloatTargets()
 
     init(context: GLContext) throws {
         self.context = context
@@ -74,6 +74,22 @@ public final class PassGL {
         programs[key] = program
         return program
     }
+
+    /// The program for `key` from a complete vertex and fragment shader of one dialect (a
+    /// shader file's own, in desktop GLSL where `acceptsDesktopGLSL`), compiled the first
+    /// time the key is seen. The vertex shader draws the one triangle `draw` submits
+    /// (`gl_VertexID` 0…2, no attributes).
+    /// - Throws: `E-GL-SHADER` with the driver's log when either does not compile or link.
+    public func program(_ key: String, vertex: @autoclosure () -> String, fragment: @autoclosure () -> String) throws -> PassProgram {
+        if let cached = programs[key] { return cached }
+        let program = try PassProgram(context.makeProgram(label: key, vertex: vertex(), fragment: fragment()))
+        programs[key] = program
+        return program
+    }
+
+    /// Whether programs may be written in desktop GLSL (`#version 330 compatibility`): true
+    /// on a desktop GL context, false on OpenGL ES.
+    public var acceptsDesktopGLSL: Bool { context.acceptsDesktopGLSL }
 
     // MARK: - Targets
 
@@ -185,14 +201,19 @@ public final class PassGL {
     /// its name, each uniform set by name (names the program lacks are ignored: the driver
     /// drops unused uniforms), `uSize` set to the target's size. With `blend`, the output is
     /// composited over what the target holds (premultiplied "over"); otherwise it replaces it.
+    /// `vertices` is how many `gl_VertexID`s are drawn as triangles: 3 for the built-in vertex
+    /// shader; a program with its own vertex shader may draw more (ISF's quad draws 6).
+    /// `sampling` samples the named textures otherwise than linear and clamped to the edge,
+    /// for this draw only (Shadertoy channels: repeat, mirror, nearest).
     public func draw(_ program: PassProgram, into target: PassTarget, textures: [String: PassImage] = [:],
-                     uniforms: [String: PassUniform] = [:], blend: Bool = false) throws {
+                     uniforms: [String: PassUniform] = [:], blend: Bool = false, vertices: Int = 3,
+                     sampling: [String: PassSampling] = [:]) throws {
         try draw(program, framebuffer: target.framebuffer, width: target.width, height: target.height,
-                 textures: textures, uniforms: uniforms, blend: blend)
+                 textures: textures, uniforms: uniforms, blend: blend, vertices: vertices, sampling: sampling)
     }
 
     func draw(_ program: PassProgram, framebuffer: GLFramebuffer, width: Int, height: Int, textures: [String: PassImage],
-              uniforms: [String: PassUniform], blend: Bool) throws {
+              uniforms: [String: PassUniform], blend: Bool, vertices: Int = 3, sampling: [String: PassSampling] = [:]) throws {
         context.assertOnThread()
         glBindFramebuffer(GLenum(GL_FRAMEBUFFER), framebuffer.name)
         glViewport(0, 0, GLsizei(width), GLsizei(height))
@@ -202,6 +223,7 @@ public final class PassGL {
             glActiveTexture(GLenum(GL_TEXTURE0 + Int32(unit)))
             glBindTexture(GLenum(GL_TEXTURE_2D), image.texture.name)
             glUniform1i(program.location(name), GLint(unit))
+            if let how = sampling[name] { how.apply() }
         }
         PassUniform.vec2(Vec2(Double(width), Double(height))).set(at: program.location("uSize"))
         for (name, value) in uniforms { value.set(at: program.location(name)) }
@@ -212,11 +234,13 @@ public final class PassGL {
             glDisable(GLenum(GL_BLEND))
         }
         glBindVertexArray(vertexArray.name)
-        glDrawArrays(GLenum(GL_TRIANGLES), 0, 3)
+        glDrawArrays(GLenum(GL_TRIANGLES), 0, GLsizei(vertices))
         glBindVertexArray(0)
         glDisable(GLenum(GL_BLEND))
-        for unit in (0..<bound.count).reversed() {
+        for (unit, (name, _)) in bound.enumerated().reversed() {
             glActiveTexture(GLenum(GL_TEXTURE0 + Int32(unit)))
+            // Textures are shared (a picture is converted once): put back the usual sampling.
+            if sampling[name] != nil { PassSampling().apply() }
             glBindTexture(GLenum(GL_TEXTURE_2D), 0)
         }
         glBindFramebuffer(GLenum(GL_FRAMEBUFFER), 0)
@@ -278,6 +302,8 @@ public final class PassGL {
         vertexArray.release()
     }
 
+    /// OpenGL ES draws into half floats only with an extension; desktop GL 3.0 and later always
+    /// can (and does not list the ES extension).
     private static func supportsFloatTargets() -> Bool {
         var count: GLint = 0
         glGetIntegerv(GLenum(GL_NUM_EXTENSIONS), &count)
@@ -287,6 +313,33 @@ public final class PassGL {
             if text == "GL_EXT_color_buffer_float" || text == "GL_EXT_color_buffer_half_float" { return true }
         }
         return false
+    }
+}
+
+/// How a pass samples one texture: the filter and what lies beyond its edges. The default,
+/// linear and clamped to the edge, is how every texture is sampled unless a draw says otherwise.
+public struct PassSampling: Sendable, Hashable {
+    public enum Filter: Sendable, Hashable { case linear, nearest }
+    public enum Wrap: Sendable, Hashable { case clamp, `repeat`, mirror }
+    public var filter: Filter
+    public var wrap: Wrap
+
+    public init(filter: Filter = .linear, wrap: Wrap = .clamp) {
+        (self.filter, self.wrap) = (filter, wrap)
+    }
+
+    /// Sets the texture bound to the active unit's 2D target to sample this way.
+    func apply() {
+        let filter = self.filter == .linear ? GL_LINEAR : GL_NEAREST
+        let wrap: Int32 = switch self.wrap {
+        case .clamp: GL_CLAMP_TO_EDGE
+        case .repeat: GL_REPEAT
+        case .mirror: GL_MIRRORED_REPEAT
+        }
+        glTexParameteri(GLenum(GL_TEXTURE_2D), GLenum(GL_TEXTURE_MIN_FILTER), GLint(filter))
+        glTexParameteri(GLenum(GL_TEXTURE_2D), GLenum(GL_TEXTURE_MAG_FILTER), GLint(filter))
+        glTexParameteri(GLenum(GL_TEXTURE_2D), GLenum(GL_TEXTURE_WRAP_S), GLint(wrap))
+        glTexParameteri(GLenum(GL_TEXTURE_2D), GLenum(GL_TEXTURE_WRAP_T), GLint(wrap))
     }
 }
 

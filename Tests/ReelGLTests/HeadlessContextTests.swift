@@ -1,14 +1,27 @@
 import CEGL
+import Foundation
 import Testing
 import ReelCore
 @testable import ReelGL
 
 @Suite("Headless EGL context")
 struct HeadlessContextTests {
-    @Test func makesAnOpenGLES3Context() throws {
+    /// A desktop GL 4.3+ compatibility context where the driver has one (Mesa and NVIDIA do:
+    /// shader files compile as desktop GLSL there), else OpenGL ES 3.
+    @Test func makesADesktopGLOrOpenGLES3Context() throws {
         let gl = try HeadlessGL.open(device: .automatic)
         defer { gl.close() }
-        #expect(gl.info.version.hasPrefix("OpenGL ES 3"), "got \(gl.info.version)")
+        let desktop = try gl.sync { $0.acceptsDesktopGLSL }
+        if desktop {
+            let version = gl.info.version.split(whereSeparator: { !$0.isNumber && $0 != "." }).first.map(String.init) ?? ""
+            #expect(version.compare("4.3", options: .numeric) != .orderedAscending, "got \(gl.info.version)")
+            #expect(gl.info.version.contains("Compatibility"), "got \(gl.info.version)")
+        } else {
+            #expect(gl.info.version.hasPrefix("OpenGL ES 3"), "got \(gl.info.version)")
+        }
+        if gl.info.renderer.contains("llvmpipe") {
+            #expect(desktop, "Mesa offers a desktop compatibility context")
+        }
         #expect(!gl.info.renderer.isEmpty)
         #expect(gl.info.maxTextureSize >= 2048)
         #expect(gl.info.maxSamples >= 4, "GLES 3.0 guarantees 4× MSAA")

@@ -1,0 +1,68 @@
+import Foundation
+import ReelCore
+import Shaders
+
+/// A shader file alone as a scene, so shader authors can look at their work without writing
+/// YAML: `reel still plasma.fs -o plasma.png`, `reel render ripple.fs --input clip.mp4 -o out.mp4`.
+///
+/// A generator (an ISF file without `inputImage`, a Shadertoy file without `--input`) fills the
+/// canvas as a layer; a filter is a pass over the `--input` picture or video, fitted to the
+/// canvas (without one, over a transparent canvas). `--set NAME=VALUE` sets the shader's
+/// inputs. The canvas is 1280×720 at 30 fps for 10 s, or the input's length for a video.
+public enum ShaderFileScene {
+    /// The file endings read as shader files rather than scenes.
+    public static let extensions = ["fs", "glsl", "frag"]
+
+    public static func isShaderFile(_ path: String) -> Bool {
+        extensions.contains((path as NSString).pathExtension.lowercased())
+    }
+
+    /// The scene for `path`.
+    /// - Throws: `SceneError` for a shader file that does not read (located in the file), a
+    ///   `--set` that is not NAME=VALUE or names no input of the shader.
+    public static func scene(shader path: String, input: String?, settings: [String], plugins: PluginRegistry) throws -> Scene {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let folder = (absolute as NSString).deletingLastPathComponent
+        let name = "shader"
+        var params: [String] = []
+        for setting in settings {
+            guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex else {
+                throw ReelError(.badArgument, "--set \(setting): write NAME=VALUE, with NAME one of the shader's inputs")
+            }
+            let key = setting[..<equals], value = setting[setting.index(after: equals)...]
+            params.append("\(json(String(key))): \(value.isEmpty ? "\"\"" : String(value))")
+        }
+        let isFilter = try filterOnly(absolute)
+        let shaders = "shaders: { \(name): \(json(absolute)) }"
+        var lines = ["reel: 1", "canvas: { size: [1280, 720], fps: 30, duration: 10s, background: \"#000000\" }", shaders]
+        let paramText = "{ \(params.joined(separator: ", ")) }"
+        if let input {
+            let inputPath = URL(fileURLWithPath: input).standardizedFileURL.path
+            let video = ["mp4", "mov", "mkv", "webm", "gif"].contains((input as NSString).pathExtension.lowercased())
+            lines += ["assets: { input: \(json(inputPath)) }", "layers:",
+                      "  - { \(video ? "video" : "image"): { asset: input, size: [1280, 720], fit: contain }, position: [640, 360] }",
+                      "passes: [{ \(name): \(paramText) }]"]
+        } else if isFilter {
+            lines += ["layers: []", "passes: [{ \(name): \(paramText) }]"]
+        } else {
+            lines += ["layers:", "  - { shader: { name: \(name), params: \(paramText) }, position: [640, 360] }"]
+        }
+        return try SceneDecoder(plugins: plugins).decode(lines.joined(separator: "\n") + "\n", file: absolute + " (as a scene)",
+                                                         baseDirectory: folder)
+    }
+
+    /// True for a file that can only be a pass (an ISF filter).
+    private static func filterOnly(_ path: String) throws -> Bool {
+        guard let data = FileManager.default.contents(atPath: path), let source = String(data: data, encoding: .utf8) else {
+            throw ReelError(.fileUnreadable, "cannot read shader file '\(path)'")
+        }
+        let file = ShaderFile(name: "shader", path: path, resolvedPath: path, source: source)
+        guard let contents = try? ShaderFileDescriber().read(file) else { return false }
+        return !contents.descriptors.contains { $0.kind == .layer }
+    }
+
+    private static func json(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8)
+        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+    }
+}
