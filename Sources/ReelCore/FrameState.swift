@@ -176,6 +176,8 @@ public struct ImageState: Sendable, Hashable {
     public var asset: String
     public var size: Vec2?
     public var fit: Fit
+    /// Corner radius of the drawn picture, in pixels.
+    public var radius: Double
 }
 
 public struct VideoState: Sendable, Hashable {

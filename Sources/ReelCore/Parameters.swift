@@ -22,6 +22,16 @@ public struct ParameterDeclaration: Sendable, Hashable {
     public var minimum: Double?
     public var maximum: Double?
 
+    /// A parameter declared in code, as `name: { type, default, doc, min, max }` declares it
+    /// in a file. Unset means default (`ParameterDeclaration.Keys`): no doc, no bounds; the
+    /// value in force is the default unless `value` gives another (an override, unchecked here:
+    /// `problem(with:)` says whether it fits).
+    public init(name: String, type: ParameterType, defaultValue: String, value: String? = nil, doc: String? = nil,
+                minimum: Double? = nil, maximum: Double? = nil) {
+        (self.name, self.type, self.defaultValue, self.value) = (name, type, defaultValue, value ?? defaultValue)
+        (self.doc, self.minimum, self.maximum) = (doc, minimum, maximum)
+    }
+
     /// Checks `text` against the type and bounds; returns the reason it fails, or nil.
     public func problem(with text: String) -> String? {
         switch type {

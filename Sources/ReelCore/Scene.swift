@@ -6,6 +6,7 @@
 public struct Scene: Sendable {
     /// The scene-file format version (`reel: 1`).
     public var format: Int
+    /// The picture every frame is drawn on.
     public var canvas: Canvas
     /// Seeds every deterministic random choice in the scene. The default is 0.
     public var seed: UInt64
@@ -29,8 +30,14 @@ public struct Scene: Sendable {
     /// Where `canvas.size` is written, for messages about the size; nil for scenes built in code.
     public var canvasLocation: SceneLocation?
 
-    public init(format: Int = 1, canvas: Canvas, seed: UInt64 = 0, parameters: [ParameterDeclaration] = [],
-                assets: [Asset] = [], layers: [Layer], passes: [PluginUse] = [], camera: Camera? = nil, sourcePath: String? = nil) {
+    /// A scene built in code. Unset means default: format 1, seed 0, no parameters, assets,
+    /// passes or camera, and no source file.
+    ///
+    /// Layers that use assets name them: list each in `assets` with the file's path (as
+    /// `resolvedPath`, the one that is read).
+    public init(format: Int = Scene.Keys.reel.defaultValue, canvas: Canvas, seed: UInt64 = Scene.Keys.seed.defaultValue,
+                parameters: [ParameterDeclaration] = [], assets: [Asset] = [], layers: [Layer], passes: [PluginUse] = [],
+                camera: Camera? = nil, sourcePath: String? = nil) {
         self.format = format
         self.canvas = canvas
         self.seed = seed
@@ -71,8 +78,11 @@ public struct Canvas: Sendable, Hashable {
     /// Multisample count for antialiasing geometry edges; 1 turns MSAA off. The default is 4.
     public var samples: Int
 
-    public init(width: Int = 1920, height: Int = 1080, fps: Double = 30, frameCount: Int = 150,
-                background: Color = .black, samples: Int = 4) {
+    /// A canvas built in code. Unset means default (`Canvas.Keys`): 1920×1080, 30 fps, 5 s
+    /// worth of frames (150 at 30 fps), an opaque black background, 4 samples.
+    public init(width: Int = Int(Keys.size.defaultValue.x), height: Int = Int(Keys.size.defaultValue.y), fps: Double = Keys.fps.defaultValue,
+                frameCount: Int = Int((Keys.duration.defaultValue * Keys.fps.defaultValue).rounded()),
+                background: Color = Keys.background.defaultValue, samples: Int = Keys.samples.defaultValue) {
         (self.width, self.height, self.fps, self.frameCount, self.background, self.samples) =
             (width, height, fps, frameCount, background, samples)
     }
@@ -92,7 +102,10 @@ public struct Camera: Sendable {
     /// The default is 0.
     public var rotation: Animatable<Double>
 
-    public init(position: Animatable<Vec2>? = nil, zoom: Animatable<Double> = .constant(1), rotation: Animatable<Double> = .constant(0)) {
+    /// A camera built in code. Unset means default (`Camera.Keys`): the canvas centre, zoom 1,
+    /// no rotation.
+    public init(position: Animatable<Vec2>? = nil, zoom: Animatable<Double> = .constant(Keys.zoom.defaultValue),
+                rotation: Animatable<Double> = .constant(Keys.rotation.defaultValue)) {
         (self.position, self.zoom, self.rotation) = (position, zoom, rotation)
     }
 
@@ -118,6 +131,13 @@ public struct Asset: Sendable, Hashable {
     public var location: SceneLocation? = nil
     /// The scene path of that declaration (`assets.logo`, `layers[2].image`); empty when unknown.
     public var declaration: String = ""
+
+    /// An asset built in code: `name` is what layers call it, `path` the file. Unset means
+    /// default: `path` is read as given (relative to the current folder), and the asset has no
+    /// place in a scene file.
+    public init(name: String, path: String, resolvedPath: String? = nil, location: SceneLocation? = nil, declaration: String = "") {
+        (self.name, self.path, self.resolvedPath, self.location, self.declaration) = (name, path, resolvedPath, location, declaration)
+    }
 
     public static func == (a: Asset, b: Asset) -> Bool {
         a.name == b.name && a.path == b.path && a.resolvedPath == b.resolvedPath
@@ -173,12 +193,16 @@ public struct Layer: Sendable {
     /// Animation passes that move this layer procedurally, in order.
     public var animate: [PluginUse]
 
-    public init(id: String, content: LayerContent, position: Animatable<Vec2> = .constant(.zero),
-                anchor: Animatable<Vec2> = .constant(.zero), scale: Animatable<Vec2> = .constant(.one),
-                rotation: Animatable<Double> = .constant(0), skew: Animatable<Vec2> = .constant(.zero),
-                opacity: Animatable<Double> = .constant(1), fill: Animatable<Paint>? = .constant(.solid(.white)),
-                stroke: Stroke? = nil, trim: Trim? = nil, blend: BlendMode = .normal, inTime: Double? = nil,
-                outTime: Double? = nil, visible: Bool = true, mask: Mask? = nil, effects: [PluginUse] = [],
+    /// A layer built in code. Unset means default (`Layer.Keys`): at [0, 0], anchor [0, 0],
+    /// scale 1, no rotation or skew, opaque, filled white (pass nil for none: lines, pictures,
+    /// groups and shader layers have none when read from a file), no stroke, trim or mask,
+    /// normal blending, from the scene's start to its end, visible, no effects or animation passes.
+    public init(id: String, content: LayerContent, position: Animatable<Vec2> = .constant(Keys.position.defaultValue),
+                anchor: Animatable<Vec2> = .constant(Keys.anchor.defaultValue), scale: Animatable<Vec2> = .constant(Keys.scale.defaultValue),
+                rotation: Animatable<Double> = .constant(Keys.rotation.defaultValue), skew: Animatable<Vec2> = .constant(Keys.skew.defaultValue),
+                opacity: Animatable<Double> = .constant(Keys.opacity.defaultValue), fill: Animatable<Paint>? = .constant(Keys.defaultFill),
+                stroke: Stroke? = nil, trim: Trim? = nil, blend: BlendMode = Keys.blend.defaultValue, inTime: Double? = nil,
+                outTime: Double? = nil, visible: Bool = Keys.visible.defaultValue, mask: Mask? = nil, effects: [PluginUse] = [],
                 animate: [PluginUse] = []) {
         self.id = id
         self.content = content
@@ -223,8 +247,11 @@ public enum LayerContent: Sendable {
     /// A layer drawn by a shader plugin.
     case shader(ShaderContent)
 
-    /// The scene-file key of each kind, in the order messages list them.
-    public static let kindNames = ["rect", "circle", "ellipse", "polygon", "star", "line", "path", "text", "image", "video", "group", "shader"]
+    /// The scene-file key of each kind, in the order messages list them (`LayerKind.all`).
+    public static var kindNames: [String] { LayerKind.all.map(\.name) }
+
+    /// A circle of `radius` (an ellipse with equal radii), as `circle: { radius }` reads.
+    public static func circle(radius: Animatable<Double>) -> LayerContent { .ellipse(radii: radius.map { Vec2($0, $0) }) }
 
     /// The kind's name as scene files write it (`circle` decodes as an ellipse).
     public var kindName: String {
@@ -260,6 +287,19 @@ public struct TextContent: Sendable {
     public var lineHeight: Animatable<Double>
     /// Extra space between letters, in pixels. The default is 0.
     public var letterSpacing: Animatable<Double>
+
+    /// Text set in code. Unset means default (`TextContent.Keys`): DejaVu Sans 48 regular,
+    /// centred, lines 1.2 font sizes apart, no extra letter spacing.
+    public init(text: Animatable<String>, font: Font = Font(), align: TextAlign = Keys.align.defaultValue,
+                lineHeight: Animatable<Double> = .constant(Keys.lineHeight.defaultValue),
+                letterSpacing: Animatable<Double> = .constant(Keys.letterSpacing.defaultValue)) {
+        (self.text, self.font, self.align, self.lineHeight, self.letterSpacing) = (text, font, align, lineHeight, letterSpacing)
+    }
+
+    /// Constant text with the defaults for the rest: `TextContent("Hello")`.
+    public init(_ text: String, font: Font = Font()) {
+        self.init(text: .constant(text), font: font)
+    }
 }
 
 /// A font by family, found through fontconfig.
@@ -272,6 +312,13 @@ public struct Font: Sendable, Hashable {
     public var weight: Int
     /// The default is false.
     public var italic: Bool
+
+    /// A font chosen in code. Unset means default (`Font.Keys`): DejaVu Sans, 48 px,
+    /// weight 400 (regular), upright.
+    public init(family: String = Keys.family.defaultValue, size: Animatable<Double> = .constant(Keys.size.defaultValue),
+                weight: Int = Keys.weight.defaultValue, italic: Bool = Keys.style.defaultValue) {
+        (self.family, self.size, self.weight, self.italic) = (family, size, weight, italic)
+    }
 
     /// Weights by name, as CSS and OpenType name them: `semibold` is 600, `black` 900.
     public static let weightNames: [String: Int] = [
@@ -315,6 +362,15 @@ public struct ImageContent: Sendable {
     public var size: Animatable<Vec2>?
     /// The default is contain.
     public var fit: Fit
+    /// Corner radius of the drawn picture, in pixels. The default is 0 (square corners).
+    public var radius: Animatable<Double>
+
+    /// A picture shown in code. Unset means default (`LayerKind.PictureKeys`, `ImageKeys`): the
+    /// picture's own size, fitted by contain, square corners.
+    public init(asset: String, size: Animatable<Vec2>? = nil, fit: Fit = LayerKind.PictureKeys.fit.defaultValue,
+                radius: Animatable<Double> = .constant(LayerKind.ImageKeys.radius.defaultValue)) {
+        (self.asset, self.size, self.fit, self.radius) = (asset, size, fit, radius)
+    }
 }
 
 /// A clip from an asset, played in step with the scene.
@@ -328,6 +384,14 @@ public struct VideoContent: Sendable {
     public var speed: Double
     /// Loop when the clip ends; otherwise hold its last frame. The default is false.
     public var loop: Bool
+
+    /// A clip played in code. Unset means default (`LayerKind.PictureKeys`, `VideoKeys`): the
+    /// clip's own size, fitted by contain, from its start, at normal speed, not looping.
+    public init(asset: String, size: Animatable<Vec2>? = nil, fit: Fit = LayerKind.PictureKeys.fit.defaultValue,
+                start: Double = LayerKind.VideoKeys.start.defaultValue, speed: Double = LayerKind.VideoKeys.speed.defaultValue,
+                loop: Bool = LayerKind.VideoKeys.loop.defaultValue) {
+        (self.asset, self.size, self.fit, self.start, self.speed, self.loop) = (asset, size, fit, start, speed, loop)
+    }
 }
 
 /// A layer drawn by a shader plugin.
@@ -335,6 +399,11 @@ public struct ShaderContent: Sendable {
     public var shader: PluginUse
     /// The size of the drawn rectangle, centred on the origin; nil means the canvas size.
     public var size: Animatable<Vec2>?
+
+    /// A shader layer built in code; unset, `size` is the canvas size.
+    public init(shader: PluginUse, size: Animatable<Vec2>? = nil) {
+        (self.shader, self.size) = (shader, size)
+    }
 }
 
 // MARK: - Paint, stroke, trim, blend, mask
@@ -410,9 +479,11 @@ public struct Stroke: Sendable {
     /// How far into the dash pattern the outline starts. The default is 0.
     public var dashOffset: Animatable<Double>
 
-    public init(color: Animatable<Color>, width: Animatable<Double> = .constant(1), cap: LineCap = .butt,
-                join: LineJoin = .miter, miterLimit: Animatable<Double> = .constant(4),
-                dash: Animatable<NumberList>? = nil, dashOffset: Animatable<Double> = .constant(0)) {
+    /// A stroke built in code. Unset means default (`Stroke.Keys`): 1 px, butt caps, miter
+    /// joins with a limit of 4, solid, no dash offset.
+    public init(color: Animatable<Color>, width: Animatable<Double> = .constant(Keys.width.defaultValue), cap: LineCap = Keys.cap.defaultValue,
+                join: LineJoin = Keys.join.defaultValue, miterLimit: Animatable<Double> = .constant(Keys.miterLimit.defaultValue),
+                dash: Animatable<NumberList>? = nil, dashOffset: Animatable<Double> = .constant(Keys.dashOffset.defaultValue)) {
         self.color = color
         self.width = width
         self.cap = cap
@@ -421,6 +492,12 @@ public struct Stroke: Sendable {
         self.dash = dash
         self.dashOffset = dashOffset
     }
+}
+
+extension Stroke {
+    /// The stroke a line gets when its scene gives none (a line is drawn by its stroke):
+    /// white, 2 px.
+    public static let line = Stroke(color: .constant(.white), width: .constant(2))
 }
 
 public enum LineCap: String, Sendable, CaseIterable { case butt, round, square }
@@ -447,6 +524,13 @@ public struct Trim: Sendable {
     public var end: Animatable<Double>
     /// The default is 0.
     public var offset: Animatable<Double>
+
+    /// A trim built in code. Unset means default (`Trim.Keys`): from 0 to 1 (the whole
+    /// outline), not shifted.
+    public init(start: Animatable<Double> = .constant(Keys.start.defaultValue), end: Animatable<Double> = .constant(Keys.end.defaultValue),
+                offset: Animatable<Double> = .constant(Keys.offset.defaultValue)) {
+        (self.start, self.end, self.offset) = (start, end, offset)
+    }
 }
 
 /// How a layer combines with the picture under it.
@@ -463,6 +547,11 @@ public struct Mask: Sendable, Hashable {
     public var mode: MaskMode
     /// Show the layer where the mask is empty instead. The default is false.
     public var invert: Bool
+
+    /// A mask built in code. Unset means default (`Mask.Keys`): by alpha, not inverted.
+    public init(layer: String, mode: MaskMode = Keys.mode.defaultValue, invert: Bool = Keys.invert.defaultValue) {
+        (self.layer, self.mode, self.invert) = (layer, mode, invert)
+    }
 }
 
 public enum MaskMode: String, Sendable, CaseIterable { case alpha, luminance }

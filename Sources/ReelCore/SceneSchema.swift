@@ -1,30 +1,31 @@
 /// The JSON Schema (draft 2020-12) of scene format 1, for editors and for checking scene
-/// files with any validator. It mirrors `SceneReader`: when one changes, change the other
-/// (a test validates every example scene against this schema).
+/// files with any validator. Generated from the format's declarations (`Scene.Keys`,
+/// `Layer.Keys`, `LayerKind`… and the plugins' `ParameterSpec`s), which the decoder reads
+/// through too, so the two cannot disagree; a test validates every example scene against it.
 public enum SceneSchema {
     /// The schema, with the parameters of every contribution in `catalog`.
     public static func document(catalog: PluginCatalog = .core) -> JSONValue {
-        .object([
+        let top = Scene.Keys.self
+        let properties: [(String, JSONValue)] = top.all.map(\.description).map { key in
+            let value: JSONValue
+            switch key.key {
+            case top.reel.key: value = .object([("const", .number(Double(top.reel.defaultValue)))])
+            case top.seed.key: value = .object([("type", "integer"), ("minimum", 0)])
+            case top.assets.key, top.shaders.key:
+                value = .object([("type", "object"), ("additionalProperties", .object([("type", "string"), ("minLength", 1)]))])
+            case top.camera.key: value = object(Camera.Keys.all, catalog)
+            default: value = schema(for: key, catalog)
+            }
+            return (key.key, described(value, key.fullDoc))
+        }
+        return .object([
             ("$schema", "https://json-schema.org/draft/2020-12/schema"),
             ("$id", "urn:reel:scene:1"),
             ("title", "Reel scene (format 1)"),
             ("type", "object"),
-            ("required", ["reel", "canvas"]),
+            ("required", .array(top.all.map(\.description).filter(\.required).map { .string($0.key) })),
             ("additionalProperties", false),
-            ("properties", .object([
-                ("reel", .object([("const", 1), ("description", "The scene-file format version.")])),
-                ("canvas", ref("canvas")),
-                ("seed", .object([("type", "integer"), ("minimum", 0), ("description", "Seeds every deterministic random choice.")])),
-                ("params", ref("params")),
-                ("assets", .object([("type", "object"), ("additionalProperties", .object([("type", "string"), ("minLength", 1)])),
-                                    ("description", "Named files; paths are relative to the scene file.")])),
-                ("shaders", .object([("type", "object"), ("additionalProperties", .object([("type", "string"), ("minLength", 1)])),
-                                     ("description", "ISF (.fs) and Shadertoy-style (.glsl) files by name; paths are relative to the scene file.")])),
-                ("camera", object([("position", animatable(ref("vec2"))), ("zoom", animatable(ref("number"))), ("rotation", animatable(ref("number")))],
-                                  description: "A 2D camera: the canvas point at the picture's centre, zoom and rotation.")),
-                ("layers", ref("layers")),
-                ("passes", pluginList(catalog, kind: .pass)),
-            ])),
+            ("properties", .object(properties)),
             ("$defs", definitions(catalog)),
         ])
     }
@@ -39,61 +40,26 @@ public enum SceneSchema {
         return .object(pairs)
     }
 
-    static func anyOf(_ options: JSONValue...) -> JSONValue { .object([("anyOf", .array(options))]) }
-
-    /// `value` with a description for editors' hovers and completions.
-    static func described(_ value: JSONValue, _ text: String) -> JSONValue {
-        guard case var .object(pairs) = value else { return value }
-        pairs.removeAll { $0.0 == "description" }
-        pairs.append(("description", .string(text)))
-        return .object(pairs)
+    /// A mapping of declared keys, each described by its doc.
+    static func object(_ keys: [any AnySceneProperty], _ catalog: PluginCatalog, description: String? = nil) -> JSONValue {
+        let descriptions = keys.map(\.description)
+        return object(descriptions.map { ($0.key, described(schema(for: $0, catalog), $0.fullDoc)) },
+                      required: descriptions.filter(\.required).map(\.key), description: description)
     }
 
-    /// What each core property means, as `reel schema` shows editors.
-    static let propertyDocs: [String: String] = [
-        "id": "Names the layer in messages, masks and plugin parameters; unique in the scene. The default is layer<index> (<group id>.<index> inside a group).",
-        "position": "Where the layer's anchor sits in its parent, in pixels: (0, 0) is the top-left corner and y points down. The default is [0, 0].",
-        "anchor": "The point of the layer's own coordinates (origin at the middle of its shape or text block) that position places and rotation, skew and scale turn about. The default is [0, 0].",
-        "scale": "A multiple of the layer's size, one number or [x, y]; scaling a rounded rect squashes its corners. The default is 1.",
-        "rotation": "Degrees, clockwise, about the anchor. The default is 0.",
-        "skew": "[x, y] degrees of shear about the anchor. The default is [0, 0].",
-        "opacity": "0 to 1, applied to the layer as a whole (a group fades as one). The default is 1.",
-        "fill": "A colour (\"#e94560\", rgb(…), hsl(…), a CSS name), a linear or radial gradient in the layer's own coordinates with [offset, colour] stops, or none.",
-        "stroke": "A colour, or { color, width, cap, join, miterLimit, dash, dashOffset }; a line is drawn by its stroke (white 2 px by default).",
-        "trim": "Draws part of the outline: start and end are fractions 0 to 1 of its length, offset moves both.",
-        "blend": "How the layer combines with what is under it (W3C separable blend modes). The default is normal.",
-        "in": "When the layer appears: 2s, 500ms, 90f or seconds. The default is the start.",
-        "out": "When the layer disappears. The default is the end.",
-        "visible": "false hides the layer (a mask source usually is). The default is true.",
-        "mask": "A sibling layer's id, or { layer, mode: alpha | luminance, invert }: the layer shows only where the mask does.",
-        "effects": "Post passes over this layer alone (postfx.*, shader files).",
-        "animate": "Animation passes run on this layer after its keyframes (motion.*).",
-        "font": "{ family, size, weight (100–900 or thin…black), style: normal | italic } for a text layer. The default is DejaVu Sans 48 regular.",
-        "align": "Text alignment about the position. The default is center.",
-        "lineHeight": "Line spacing as a multiple of the font size. The default is 1.2.",
-        "letterSpacing": "Extra space between letters, in pixels. The default is 0.",
-        "rect": "A rectangle centred on the layer's origin: { size: [w, h], radius }.",
-        "circle": "A circle centred on the layer's origin: { radius }.",
-        "ellipse": "An ellipse centred on the layer's origin: { size: [w, h] }.",
-        "polygon": "A regular polygon: { sides, radius }.",
-        "star": "A star: { points, radius, innerRadius }.",
-        "line": "A line from one point to another in the layer's coordinates, drawn by its stroke.",
-        "path": "SVG path data (M L H V C S Q T A Z), or { d, fillRule: nonzero | evenodd }.",
-        "text": "The text; placed by the middle of its block of lines. See font, align, lineHeight, letterSpacing.",
-        "image": "An asset name or path, or { asset, size, fit: contain | cover | stretch | none }.",
-        "video": "Like image, plus start (offset into the clip), speed and loop.",
-        "group": "A list of layers (or { layers: [...] }) moved, faded and composited as one; children are placed in the group's coordinates.",
-        "shader": "A layer drawn by a shader file: { name, size, params }.",
-        "size": "[width, height] in pixels.",
-        "fps": "Frames per second. The default is 30.",
-        "duration": "The scene's length: 2s, 500ms, 90f or seconds. The default is 5s.",
-        "background": "The colour behind every layer. The default is black.",
-        "samples": "Multisampling for antialiased edges: 1, 2, 4, 8 or 16. The default is 4.",
-    ]
+    static func anyOf(_ options: JSONValue...) -> JSONValue { .object([("anyOf", .array(options))]) }
 
-    /// Properties with their descriptions attached.
-    static func documented(_ properties: [(String, JSONValue)]) -> [(String, JSONValue)] {
-        properties.map { key, value in (key, propertyDocs[key].map { described(value, $0) } ?? value) }
+    /// `value` with a description for editors' hovers and completions; one the value has
+    /// already (`No installed plugin provides these.`) follows it.
+    static func described(_ value: JSONValue, _ text: String) -> JSONValue {
+        guard case var .object(pairs) = value else { return value }
+        var description = text
+        if let index = pairs.firstIndex(where: { $0.0 == "description" }) {
+            if case let .string(own) = pairs[index].1 { description += " " + own }
+            pairs.remove(at: index)
+        }
+        pairs.append(("description", .string(description)))
+        return .object(pairs)
     }
 
     static func enumeration(_ values: [String]) -> JSONValue { .object([("enum", .array(values.map { .string($0) }))]) }
@@ -104,7 +70,85 @@ public enum SceneSchema {
             ("type", "array"), ("minItems", 2), ("maxItems", 3),
             ("prefixItems", [ref("time"), value, ref("easing")]),
         ])
-        return anyOf(value, object([("keys", .object([("type", "array"), ("minItems", 1), ("items", key)]))], required: ["keys"]))
+        return anyOf(value, object([("keys", .object([("type", "array"), ("minItems", 1), ("items", key),
+                                                      ("description", "Keyframes: [[time, value], [time, value, easing], …], in time order.")]))],
+                                   required: ["keys"]))
+    }
+
+    /// How a declared key's value is written, keyframes included where it takes them.
+    static func schema(for key: PropertyDescription, _ catalog: PluginCatalog) -> JSONValue {
+        let value: JSONValue
+        switch key.type {
+        case .number: value = key.range == nil ? ref("number") : anyOf(bounded("number", key), ref("template"))
+        case .integer: value = anyOf(bounded("integer", key), ref("template"))
+        case .bool: value = anyOf(.object([("type", "boolean")]), ref("template"))
+        case .text, .pathData, .asset: value = .object([("type", "string")])
+        case .identifier: value = .object([("type", "string"), ("pattern", "^\\S+$")])
+        case .color: value = ref("color")
+        case .time: value = ref("time")
+        case .vec2, .vec2OrNumber:
+            let component = key.range == nil ? ref("number") : anyOf(bounded("number", key), ref("template"))
+            let pair = key.range == nil ? ref("vec2") : anyOf(.object([("type", "array"), ("prefixItems", [component, component]),
+                                                                       ("minItems", 2), ("maxItems", 2)]), ref("template"))
+            value = key.type == .vec2 ? pair : anyOf(pair, component)
+        case .pixelSize:
+            value = .object([("type", "array"), ("minItems", 2), ("maxItems", 2), ("prefixItems", [ref("pixels"), ref("pixels")])])
+        case let .choice(words): value = anyOf(enumeration(words), ref("template"))
+        case let .count(values): value = .object([("enum", .array(values.map { .number(Double($0)) }))])
+        // Fill and stroke are animated inside (a paint's keyframes; a stroke's keys).
+        case .paint: return anyOf(.object([("const", "none")]), animatable(ref("paint")))
+        case .stroke: return anyOf(.object([("const", "none")]), ref("stroke"))
+        case .trim: value = object(Trim.Keys.all, catalog)
+        case .mask: value = anyOf(.object([("type", "string")]), object(Mask.Keys.all, catalog))
+        case .font: value = object(Font.Keys.all, catalog)
+        case .fontWeight: value = anyOf(.object([("type", "integer"), ("minimum", 100), ("maximum", 900)]), enumeration(Font.weightNames.keys.sorted()))
+        case .dashes: value = .object([("type", "array"), ("minItems", 1), ("maxItems", 64), ("items", ref("nonNegative"))])
+        case .stops:
+            value = .object([("type", "array"), ("minItems", 2), ("items", .object([
+                ("type", "array"), ("minItems", 2), ("maxItems", 2), ("prefixItems", [ref("unit"), ref("color")]),
+            ]))])
+        case .parameters: value = .object([("type", "object")])
+        case .layers: value = ref("layers")
+        case .passes: value = pluginList(catalog, kind: .pass)
+        case .animations: value = pluginList(catalog, kind: .animation)
+        case let .section(name): value = ref(name)
+        }
+        return key.animatable ? animatable(value) : value
+    }
+
+    /// A number or integer with the key's bounds.
+    static func bounded(_ type: String, _ key: PropertyDescription) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("type", .string(type))]
+        if let minimum = key.minimum, minimum > -.greatestFiniteMagnitude {
+            pairs.append((key.exclusiveMinimum ? "exclusiveMinimum" : "minimum", .number(minimum)))
+        }
+        if let maximum = key.maximum, maximum < .greatestFiniteMagnitude { pairs.append(("maximum", .number(maximum))) }
+        return .object(pairs)
+    }
+
+    /// A layer kind's value: its mapping of keys, and the shorter forms some kinds take.
+    static func kind(_ kind: LayerKind, _ catalog: PluginCatalog) -> JSONValue {
+        let mapping = object(kind.keys, catalog)
+        switch kind {
+        case .path:
+            return anyOf(animatable(.object([("type", "string")])), mapping)
+        case .text:
+            return animatable(.object([("type", "string")]))
+        case .image, .video:
+            return anyOf(.object([("type", "string")]), mapping)
+        case .group:
+            return anyOf(ref("layers"), mapping)
+        case .shader:
+            // Installed layer kinds, or a shader file the scene names under `shaders:`.
+            let names = catalog.contributions.filter { $0.kind == .layer }.flatMap { [$0.qualifiedName, $0.name] }
+            return object(kind.keys.map { key -> (String, JSONValue) in
+                guard key.key == LayerKind.ShaderKeys.name.key else { return (key.key, described(schema(for: key, catalog), key.fullDoc)) }
+                return (key.key, .object([("type", "string"), ("minLength", 1),
+                                          ("description", .string(key.fullDoc + (names.isEmpty ? "" : " Installed: " + names.joined(separator: ", ") + ".")))]))
+            }, required: kind.keys.filter(\.required).map(\.key))
+        default:
+            return mapping
+        }
     }
 
     static func definitions(_ catalog: PluginCatalog) -> JSONValue {
@@ -123,76 +167,28 @@ public enum SceneSchema {
                          .object([("type", "string"), ("pattern", "^\\s*((\\d+(\\.\\d*)?|\\.\\d+)(ms|s)?|\\d+f)\\s*$")]), ref("template"))
         let easing = anyOf(enumeration(Easing.allNames),
                            .object([("type", "string"), ("pattern", "^(cubicBezier|steps|spring)\\(.*\\)$")]))
-        let stops: JSONValue = .object([("type", "array"), ("minItems", 2), ("items", .object([
-            ("type", "array"), ("minItems", 2), ("maxItems", 2), ("prefixItems", [unit, ref("color")]),
-        ]))])
         let paint = anyOf(ref("color"),
-                          object([("linear", object([("from", ref("vec2")), ("to", ref("vec2")), ("stops", stops)], required: ["from", "to", "stops"]))], required: ["linear"]),
-                          object([("radial", object([("center", ref("vec2")), ("radius", nonNegative), ("stops", stops)], required: ["radius", "stops"]))], required: ["radial"]))
-        let stroke = anyOf(ref("color"), object([
-            ("color", animatable(ref("color"))), ("width", animatable(ref("nonNegative"))), ("cap", enumeration(LineCap.allCases.map(\.rawValue))),
-            ("join", enumeration(LineJoin.allCases.map(\.rawValue))), ("miterLimit", animatable(ref("number"))),
-            ("dash", animatable(.object([("type", "array"), ("minItems", 1), ("maxItems", 64), ("items", ref("nonNegative"))]))),
-            ("dashOffset", animatable(ref("number"))),
-        ], required: ["color"]))
-        let mask = anyOf(.object([("type", "string")]), object([
-            ("layer", .object([("type", "string")])), ("mode", enumeration(MaskMode.allCases.map(\.rawValue))), ("invert", .object([("type", "boolean")])),
-        ], required: ["layer"]))
-        let picture: (Bool) -> JSONValue = { video in
-            var props: [(String, JSONValue)] = [("asset", .object([("type", "string")])), ("size", animatable(ref("vec2OrNumber"))),
-                                                ("fit", enumeration(Fit.allCases.map(\.rawValue)))]
-            if video {
-                props += [("start", ref("time")), ("speed", .object([("type", "number"), ("exclusiveMinimum", 0)])), ("loop", .object([("type", "boolean")]))]
-            }
-            return anyOf(.object([("type", "string")]), object(props, required: ["asset"]))
-        }
-        let kinds: [(String, JSONValue)] = [
-            ("rect", object([("size", animatable(ref("vec2OrNumber"))), ("radius", animatable(ref("nonNegative")))], required: ["size"])),
-            ("circle", object([("radius", animatable(ref("nonNegative")))], required: ["radius"])),
-            ("ellipse", object([("size", animatable(ref("vec2OrNumber")))], required: ["size"])),
-            ("polygon", object([("sides", .object([("type", "integer"), ("minimum", 3), ("maximum", 1000)])), ("radius", animatable(ref("nonNegative")))], required: ["sides", "radius"])),
-            ("star", object([("points", .object([("type", "integer"), ("minimum", 2), ("maximum", 1000)])), ("radius", animatable(ref("nonNegative"))),
-                             ("innerRadius", animatable(ref("nonNegative")))], required: ["points", "radius"])),
-            ("line", object([("from", animatable(ref("vec2"))), ("to", animatable(ref("vec2")))], required: ["from", "to"])),
-            ("path", anyOf(animatable(.object([("type", "string")])),
-                           object([("d", animatable(.object([("type", "string")]))), ("fillRule", enumeration(FillRule.allCases.map(\.rawValue)))], required: ["d"]))),
-            ("text", animatable(.object([("type", "string")]))),
-            ("image", picture(false)),
-            ("video", picture(true)),
-            ("group", anyOf(ref("layers"), object([("layers", ref("layers"))], required: ["layers"]))),
-            ("shader", shaderLayer(catalog)),
-        ]
-        let common: [(String, JSONValue)] = [
-            ("id", .object([("type", "string"), ("pattern", "^\\S+$")])),
-            ("position", animatable(ref("vec2"))), ("anchor", animatable(ref("vec2"))), ("scale", animatable(ref("vec2OrNumber"))),
-            ("rotation", animatable(ref("number"))), ("skew", animatable(ref("vec2"))), ("opacity", animatable(ref("unit"))),
-            ("fill", anyOf(.object([("const", "none")]), animatable(ref("paint")))),
-            ("stroke", anyOf(.object([("const", "none")]), ref("stroke"))),
-            ("trim", object([("start", animatable(ref("unit"))), ("end", animatable(ref("unit"))), ("offset", animatable(ref("number")))])),
-            ("blend", enumeration(BlendMode.allCases.map(\.rawValue))),
-            ("in", ref("time")), ("out", ref("time")), ("visible", .object([("type", "boolean")])), ("mask", mask),
-            ("effects", pluginList(catalog, kind: .pass)), ("animate", pluginList(catalog, kind: .animation)),
-            ("font", object([("family", .object([("type", "string")])), ("size", animatable(ref("nonNegative"))),
-                             ("weight", anyOf(.object([("type", "integer"), ("minimum", 100), ("maximum", 900)]), enumeration(Font.weightNames.keys.sorted()))),
-                             ("style", enumeration(["normal", "italic"]))])),
-            ("align", enumeration(TextAlign.allCases.map(\.rawValue))),
-            ("lineHeight", animatable(ref("nonNegative"))), ("letterSpacing", animatable(ref("number"))),
-        ]
+                          object([(Paint.LinearKeys.name, described(object(Paint.LinearKeys.all, catalog), Paint.LinearKeys.doc))],
+                                 required: [Paint.LinearKeys.name]),
+                          object([(Paint.RadialKeys.name, described(object(Paint.RadialKeys.all, catalog), Paint.RadialKeys.doc))],
+                                 required: [Paint.RadialKeys.name]))
+        let stroke = anyOf(ref("color"), object(Stroke.Keys.all, catalog))
+        let kinds = LayerKind.all.map { ($0.name, described(kind($0, catalog), $0.doc)) }
+        let common = (Layer.Keys.all + TextContent.Keys.all).map(\.description).map { ($0.key, described(schema(for: $0, catalog), $0.fullDoc)) }
         let layer: JSONValue = .object([
             ("type", "object"), ("additionalProperties", false),
             ("description", "A layer: exactly one kind key plus common properties."),
-            ("properties", .object(documented(common + kinds))),
+            ("properties", .object(common + kinds)),
             ("oneOf", .array(kinds.map { .object([("required", [.string($0.0)])]) })),
         ])
-        let parameter = anyOf(.object([("type", ["number", "string", "boolean"])]), object([
-            ("type", enumeration(ParameterType.allCases.map(\.rawValue))), ("default", .object([("type", ["number", "string", "boolean", "array"])])),
-            ("doc", .object([("type", "string")])), ("min", .object([("type", "number")])), ("max", .object([("type", "number")])),
-        ], required: ["type", "default"]))
-        let canvas = object(documented([
-            ("size", .object([("type", "array"), ("minItems", 2), ("maxItems", 2), ("prefixItems", [ref("pixels"), ref("pixels")])])),
-            ("fps", anyOf(.object([("type", "number"), ("exclusiveMinimum", 0), ("maximum", 1000)]), ref("template"))),
-            ("duration", ref("time")), ("background", ref("color")), ("samples", .object([("enum", [1, 2, 4, 8, 16])])),
-        ]), required: ["size"], description: "The picture: size, frame rate, length, background and multisampling.")
+        let declared = ParameterDeclaration.Keys.self
+        let parameter = anyOf(.object([("type", ["number", "string", "boolean"])]), object(declared.all.map(\.description).map { key in
+            // A default is whatever the parameter's type takes, so it is checked once the type is known.
+            let value: JSONValue = key.key == declared.default.key ? .object([("type", ["number", "string", "boolean", "array"])])
+                : key.type == .number ? .object([("type", "number")]) : schema(for: key, catalog)
+            return (key.key, described(value, key.fullDoc))
+        }, required: declared.all.map(\.description).filter(\.required).map(\.key)))
+        let canvas = object(Canvas.Keys.all, catalog, description: "The picture: size, frame rate, length, background and multisampling.")
         return .object([
             ("template", template), ("number", number), ("nonNegative", nonNegative), ("unit", unit),
             ("pixels", anyOf(.object([("type", "integer"), ("minimum", 1), ("maximum", 16384)]), ref("template"))),
@@ -228,7 +224,8 @@ public enum SceneSchema {
         var known: [JSONValue] = []
         for use in uses {
             for name in [use.qualifiedName, use.name] {
-                options.append(object([(name, anyOf(.object([("type", "null")]), parameters(use.parameters)))], required: [name], description: use.summary))
+                options.append(object([(name, described(anyOf(.object([("type", "null")]), parameters(use.parameters)), use.summary))],
+                                      required: [name], description: use.summary))
                 known.append(.string(name))
             }
         }
@@ -243,15 +240,5 @@ public enum SceneSchema {
             ]))
         }
         return .object([("type", "array"), ("items", .object([("anyOf", .array(options))]))])
-    }
-
-    static func shaderLayer(_ catalog: PluginCatalog) -> JSONValue {
-        let names = catalog.contributions.filter { $0.kind == .layer }.flatMap { [$0.qualifiedName, $0.name] }
-        return object([
-            // Installed layer kinds, or a shader file the scene names under `shaders:`.
-            ("name", .object([("type", "string"), ("minLength", 1),
-                              ("description", .string("a shader file named under shaders:" + (names.isEmpty ? "" : ", or one of " + names.joined(separator: ", "))))])),
-            ("size", animatable(ref("vec2OrNumber"))), ("params", .object([("type", "object")])),
-        ], required: ["name"])
     }
 }

@@ -169,7 +169,7 @@ public enum Timeline {
                                       italic: text.font.italic, align: text.align, lineHeight: text.lineHeight.value(at: time),
                                       letterSpacing: text.letterSpacing.value(at: time)))
         case let .image(image):
-            content = .image(ImageState(asset: image.asset, size: image.size?.value(at: time), fit: image.fit))
+            content = .image(ImageState(asset: image.asset, size: image.size?.value(at: time), fit: image.fit, radius: image.radius.value(at: time)))
         case let .video(video):
             let clipTime = video.start + (time - (layer.inTime ?? 0)) * video.speed
             content = .video(VideoState(asset: video.asset, size: video.size?.value(at: time), fit: video.fit,

@@ -67,7 +67,7 @@ final class LayerPainter {
             flush()
             if case let .image(image) = layer.content {
                 let texture = try texture(for: image.asset, layer: layer.id)
-                drawPicture(texture, box: image.size, fit: image.fit, opacity: layer.opacity, transform: transform)
+                drawPicture(texture, box: image.size, fit: image.fit, radius: image.radius, opacity: layer.opacity, transform: transform)
                 continue
             }
             if case let .video(video) = layer.content {
@@ -165,8 +165,8 @@ final class LayerPainter {
     }
 
     /// Fits a picture into its box (contain, cover, stretch or its own size), centred on the
-    /// layer's origin, and draws the part inside the box.
-    private func drawPicture(_ texture: GLTexture, box: Vec2?, fit: Fit, opacity: Double, transform: Affine2D) {
+    /// layer's origin, and draws the part inside the box with its corners rounded by `radius`.
+    private func drawPicture(_ texture: GLTexture, box: Vec2?, fit: Fit, radius: Double = 0, opacity: Double, transform: Affine2D) {
         let natural = Vec2(Double(texture.width), Double(texture.height))
         let box = box ?? natural
         var size: Vec2
@@ -181,7 +181,7 @@ final class LayerPainter {
         let imageRect = (Vec2(-size.x / 2, -size.y / 2), size)
         let lo = Vec2(max(-box.x / 2, -size.x / 2), max(-box.y / 2, -size.y / 2))
         let hi = Vec2(min(box.x / 2, size.x / 2), min(box.y / 2, size.y / 2))
-        paths.image(texture, region: (lo, hi), imageRect: imageRect, opacity: opacity, transform: transform, canvas: canvas)
+        paths.image(texture, region: (lo, hi), imageRect: imageRect, radius: radius, opacity: opacity, transform: transform, canvas: canvas)
     }
 
     /// Layers whose parts must not show through each other, or that combine with the

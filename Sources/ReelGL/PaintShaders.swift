@@ -27,6 +27,8 @@ enum PaintShaders {
     uniform int uKind;                 // 0 solid, 1 linear, 2 radial, 3 image
     uniform sampler2D uImage;          // premultiplied, mipmapped
     uniform vec4 uImageRect;           // origin.xy, size.xy in local units
+    uniform vec4 uRegion;              // image: the drawn part, lo.xy, hi.xy in local units
+    uniform float uCornerRadius;       // image: rounds the drawn part's corners; 0 leaves them square
     uniform vec4 uColor;               // solid, premultiplied
     uniform vec4 uGeometry;            // linear: from.xy, to.xy; radial: center.xy, radius
     uniform int uStopCount;
@@ -59,6 +61,15 @@ enum PaintShaders {
             color = gradient(length(vLocal - uGeometry.xy) / max(uGeometry.z, 1e-6));
         } else {
             color = texture(uImage, (vLocal - uImageRect.xy) / uImageRect.zw);
+            if (uCornerRadius > 0.0) {
+                // Coverage of a rounded box, antialiased over one pixel; square corners skip
+                // it, so pictures without a radius draw exactly as before.
+                vec2 halfSize = (uRegion.zw - uRegion.xy) * 0.5;
+                float r = min(uCornerRadius, min(halfSize.x, halfSize.y));
+                vec2 q = abs(vLocal - (uRegion.xy + uRegion.zw) * 0.5) - halfSize + r;
+                float d = length(max(q, 0.0)) + min(max(q.x, q.y), 0.0) - r;
+                color *= clamp(0.5 - d / max(fwidth(d), 1e-4), 0.0, 1.0);
+            }
         }
         outColor = color * uOpacity;
     }

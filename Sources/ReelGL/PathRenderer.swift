@@ -17,7 +17,7 @@ final class PathRenderer {
         self.context = context
         program = try context.makeProgram(label: "reel.paint", vertex: PaintShaders.vertex, fragment: PaintShaders.paintFragment)
         var found: [String: GLint] = [:]
-        for name in ["uLinear", "uTranslate", "uCanvas", "uKind", "uColor", "uGeometry", "uStopCount", "uOffsets", "uColors", "uOpacity", "uImage", "uImageRect"] {
+        for name in ["uLinear", "uTranslate", "uCanvas", "uKind", "uColor", "uGeometry", "uStopCount", "uOffsets", "uColors", "uOpacity", "uImage", "uImageRect", "uRegion", "uCornerRadius"] {
             found[name] = program.uniformLocation(name)
         }
         locations = found
@@ -74,7 +74,7 @@ final class PathRenderer {
 
     /// Draws `texture` mapped onto `imageRect`, showing only the part inside `region` (both
     /// in local units).
-    func image(_ texture: GLTexture, region: (Vec2, Vec2), imageRect: (Vec2, Vec2), opacity: Double,
+    func image(_ texture: GLTexture, region: (Vec2, Vec2), imageRect: (Vec2, Vec2), radius: Double, opacity: Double,
                transform: Affine2D, canvas: (Int, Int)) {
         let (lo, hi) = region
         guard hi.x > lo.x, hi.y > lo.y else { return }
@@ -82,6 +82,8 @@ final class PathRenderer {
         glUniform1i(locations["uKind"] ?? -1, 3)
         glUniform1f(locations["uOpacity"] ?? -1, GLfloat(opacity))
         glUniform4f(locations["uImageRect"] ?? -1, GLfloat(imageRect.0.x), GLfloat(imageRect.0.y), GLfloat(imageRect.1.x), GLfloat(imageRect.1.y))
+        glUniform4f(locations["uRegion"] ?? -1, GLfloat(lo.x), GLfloat(lo.y), GLfloat(hi.x), GLfloat(hi.y))
+        glUniform1f(locations["uCornerRadius"] ?? -1, GLfloat(radius))
         glActiveTexture(GLenum(GL_TEXTURE0))
         glBindTexture(GLenum(GL_TEXTURE_2D), texture.name)
         glUniform1i(locations["uImage"] ?? -1, 0)
