@@ -240,11 +240,18 @@ do {
         let levels = [1, 6]
         var reelRates: [Int: [Double]] = [:], ffmpegRates: [Int: [Double]] = [:], encodeRates: [Int: [Double]] = [:]
         var reelBytes: [Int: Int] = [:], ffmpegBytes: [Int: Int] = [:], encodeBytes: [Int: Int] = [:]
-        var renderSeconds: [Int: [Double]] = [:], sumSeconds: [Int: [Double]] = [:], drawSeconds: [Double] = []
+        var renderSeconds: [Int: [Double]] = [:], sumSeconds: [Int: [Double]] = [:], drawSeconds: [Double] = [], startupSeconds: [Double] = []
         for round in 1...rounds {
             // Drawing alone, as the render draws for PNG: the same frames, read back as RGBA.
             let draw = Double(count) / (try measure(orbits, gl: gl, frames: 0..<count))
             drawSeconds.append(draw)
+            // What every `reel render` pays once, whatever its length: loading the process and
+            // its libraries, the scene, a GL context and the first frame's programs. A 120-frame
+            // render carries it whole; the encode-alone and draw-alone rows run in this process.
+            try? FileManager.default.removeItem(atPath: folder + "/png1")
+            let one = EncodingBench.timed(reelBinary, ["render", Workloads.orbitsFile, "-o", folder + "/png1/####.png", "--frames", "0-0",
+                                                        "--png-compression", "1", "--png-filter", "none", "--overwrite", "--progress", "none"])
+            if one.ok { startupSeconds.append(one.seconds) }
             for level in levels {
                 try? FileManager.default.removeItem(atPath: folder + "/png")
                 let run = EncodingBench.timed(reelBinary, ["render", Workloads.orbitsFile, "-o", folder + "/png/####.png", "--frames", "0-\(count - 1)",
@@ -295,7 +302,16 @@ do {
             }
             print(partLine("level \(level): Reel's PNG encoder alone", Double(count) / median(encodeRates[level] ?? [])))
             print(partLine("level \(level): encode alone + draw alone (the limit)", limit))
-            if let rendered = renderSeconds[level] { print(partLine("level \(level): Reel, reel render … -o png/####.png", median(rendered))) }
+            if let rendered = renderSeconds[level] {
+                print(partLine("level \(level): Reel, reel render … -o png/####.png", median(rendered)))
+                if !startupSeconds.isEmpty {
+                    print(partLine("level \(level): the same render less its start-up (below)", median(rendered) - median(startupSeconds)))
+                }
+            }
+        }
+        if !startupSeconds.isEmpty {
+            print(String(format: "%@%7.2f", "start-up: reel render --frames 0-0 (process, scene, GL, 1 frame)".padding(toLength: 66, withPad: " ", startingAt: 0),
+                         median(startupSeconds)))
         }
     }
     // Memory over length: peak RSS of a 1-minute render, and of a 10-minute one with
