@@ -47,8 +47,15 @@ public enum ShaderFileScene {
         } else {
             lines += ["layers:", "  - { shader: { name: \(name), params: \(paramText) }, position: [640, 360] }"]
         }
-        return try SceneDecoder(plugins: plugins).decode(lines.joined(separator: "\n") + "\n", file: absolute + " (as a scene)",
-                                                         baseDirectory: folder)
+        let scene = try SceneDecoder(plugins: plugins).decode(lines.joined(separator: "\n") + "\n", file: absolute + " (as a scene)",
+                                                              baseDirectory: folder)
+        // Checked after decoding, so a misspelt --set is reported first. A filter over an empty
+        // canvas draws black, which looks like a broken shader rather than a missing picture.
+        if isFilter && input == nil {
+            throw ReelError(.badArgument, "\((path as NSString).lastPathComponent) is a filter (it reads inputImage): give it a picture or video to filter",
+                            detail: "add --input FILE, e.g. reel still \(path) --input photo.jpg -o out.png")
+        }
+        return scene
     }
 
     /// True for a file that can only be a pass (an ISF filter).

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// `reel still SHADER` and `reel render SHADER`: a shader file alone is a scene, run as a user
+/// runs it, by the real `reel` process (the scene it builds is tested in ShadersTests).
+@Suite("A shader file as the scene")
+struct ShaderFileCommandTests {
+    /// A Shadertoy generator fills the 1280×720 canvas; `--scale` sizes it.
+    @Test func aGeneratorFillsTheCanvas() throws {
+        let folder = try makeScratchFolder()
+        let shader = folder.appendingPathComponent("orange.glsl")
+        try "void mainImage(out vec4 c, in vec2 p) { c = vec4(1.0, 0.5, 0.0, 1.0); }\n".write(to: shader, atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("orange.png")
+        let still = try reel(["still", shader.path, "-o", output.path])
+        #expect(still.status == 0, "\(still.stderr)")
+        let png = try ProbedPNG(output, points: [(0, 0), (640, 360), (1279, 719)])
+        #expect(png.width == 1280 && png.height == 720)
+        for point in [(0, 0), (640, 360), (1279, 719)] {
+            #expect(close(png[point.0, point.1], [255, 128, 0, 255]), "\(point): \(png[point.0, point.1])")
+        }
+        let small = try reel(["render", shader.path, "-o", folder.path + "/seq/####.png", "--frames", "0-1", "--scale", "0.25"])
+        #expect(small.status == 0, "\(small.stderr)")
+        let first = try ProbedPNG(URL(fileURLWithPath: folder.path + "/seq/0000.png"), points: [(10, 10)])
+        #expect(first.width == 320 && first.height == 180)
+    }
+
+    /// An ISF filter is a pass over `--input`; `--set` sets its inputs; without a picture to
+    /// filter it says so, naming the option.
+    @Test func aFilterRunsOverItsInputAndTakesSet() throws {
+        let folder = try makeScratchFolder()
+        let picture = folder.appendingPathComponent("hello.png")
+        #expect(try reel(["still", "Scenes/hello.yaml", "--at", "1s", "--scale", "2", "-o", picture.path]).status == 0)
+        let shader = folder.appendingPathComponent("invert.fs")
+        try """
+        /*{ "ISFVSN": "2", "INPUTS": [ { "NAME": "inputImage", "TYPE": "image" },
+            { "NAME": "amount", "TYPE": "float", "DEFAULT": 1.0, "MIN": 0.0, "MAX": 1.0 } ] }*/
+        void main() {
+            vec4 c = IMG_THIS_PIXEL(inputImage);
+            gl_FragColor = vec4(mix(c.rgb, 1.0 - c.rgb, amount), c.a);
+        }
+
+        """.write(to: shader, atomically: true, encoding: .utf8)
+        let inverted = folder.appendingPathComponent("inverted.png"), plain = folder.appendingPathComponent("plain.png")
+        let run = try reel(["still", shader.path, "--input", picture.path, "-o", inverted.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let set = try reel(["still", shader.path, "--input", picture.path, "--set", "amount=0", "-o", plain.path])
+        #expect(set.status == 0, "\(set.stderr)")
+        // hello.yaml's background is #101018 and its red square (at 160, 180, scaled 2×) #E94560.
+        let a = try ProbedPNG(inverted, points: [(10, 10), (320, 360)]), b = try ProbedPNG(plain, points: [(10, 10), (320, 360)])
+        #expect(close(a[10, 10], [0xEF, 0xEF, 0xE7, 255]), "inverted background: \(a[10, 10])")
+        #expect(close(a[320, 360], [0x16, 0xBA, 0x9F, 255]), "inverted square: \(a[320, 360])")
+        #expect(close(b[10, 10], [0x10, 0x10, 0x18, 255]), "amount=0 leaves the background: \(b[10, 10])")
+        #expect(close(b[320, 360], [0xE9, 0x45, 0x60, 255]), "amount=0 leaves the square: \(b[320, 360])")
+
+        let alone = try reel(["still", shader.path, "-o", folder.path + "/none.png"])
+        #expect(alone.status != 0 && alone.stderr.contains("--input"), "\(alone.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/none.png"))
+    }
+}
