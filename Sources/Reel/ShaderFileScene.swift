@@ -29,8 +29,8 @@ public enum ShaderFileScene {
             guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex else {
                 throw ReelError(.badArgument, "--set \(setting): write NAME=VALUE, with NAME one of the shader's inputs")
             }
-            let key = setting[..<equals], value = setting[setting.index(after: equals)...]
-            params.append("\(json(String(key))): \(value.isEmpty ? "\"\"" : String(value))")
+            let key = setting[..<equals], value = String(setting[setting.index(after: equals)...])
+            params.append("\(json(String(key))): \(try scalar(value, setting: setting))")
         }
         let isFilter = try filterOnly(absolute)
         let shaders = "shaders: { \(name): \(json(absolute)) }"
@@ -66,6 +66,22 @@ public enum ShaderFileScene {
         let file = ShaderFile(name: "shader", path: path, resolvedPath: path, source: source)
         guard let contents = try? ShaderFileDescriber().read(file) else { return false }
         return !contents.descriptors.contains { $0.kind == .layer }
+    }
+
+    /// A `--set` value as the scene text it stands for: numbers, booleans and `[…]` lists as
+    /// written, anything else as a quoted string, so `color=#ff8800` is a colour rather than
+    /// a YAML comment and no value can add keys of its own to the scene.
+    private static func scalar(_ value: String, setting: String) throws -> String {
+        if value.contains(where: \.isNewline) {
+            throw ReelError(.badArgument, "--set \(setting.prefix(40)): a value is one line")
+        }
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if Double(trimmed) != nil || ["true", "false"].contains(trimmed) { return trimmed }
+        if trimmed.hasPrefix("["), trimmed.hasSuffix("]"),
+           trimmed.dropFirst().dropLast().split(separator: ",").allSatisfy({ Double($0.trimmingCharacters(in: .whitespaces)) != nil }) {
+            return trimmed
+        }
+        return json(value)
     }
 
     private static func json(_ text: String) -> String {

@@ -52,6 +52,21 @@ struct ShaderFileCommandTests {
         #expect(close(b[10, 10], [0x10, 0x10, 0x18, 255]), "amount=0 leaves the background: \(b[10, 10])")
         #expect(close(b[320, 360], [0xE9, 0x45, 0x60, 255]), "amount=0 leaves the square: \(b[320, 360])")
 
+        // A value is a value: a colour keeps its '#', and text cannot add keys to the scene.
+        try """
+        /*{ "ISFVSN": "2", "INPUTS": [ { "NAME": "tint", "TYPE": "color", "DEFAULT": [0, 0, 0, 1] },
+            { "NAME": "at", "TYPE": "point2D", "DEFAULT": [0, 0] } ] }*/
+        void main() { gl_FragColor = tint; }
+
+        """.write(to: folder.appendingPathComponent("tint.fs"), atomically: true, encoding: .utf8)
+        let tinted = folder.appendingPathComponent("tinted.png")
+        let colour = try reel(["still", folder.path + "/tint.fs", "--set", "tint=#ff8800", "--set", "at=[0.5, 0.5]", "-o", tinted.path])
+        #expect(colour.status == 0, "\(colour.stderr)")
+        #expect(close(try ProbedPNG(tinted, points: [(5, 5)])[5, 5], [0xFF, 0x88, 0x00, 255]))
+        let injected = try reel(["still", folder.path + "/tint.fs", "--set", "tint=1 }, layers: [ { text: x } ], z: {", "-o", folder.path + "/i.png"])
+        #expect(injected.status != 0 && injected.stderr.contains("shader.tint: expected a colour") && injected.stderr.contains("found \"1 }, layers"),
+                "the whole text is the value of tint: \(injected.stderr)")
+
         let alone = try reel(["still", shader.path, "-o", folder.path + "/none.png"])
         #expect(alone.status != 0 && alone.stderr.contains("--input"), "\(alone.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/none.png"))
