@@ -60,8 +60,13 @@ public enum ShaderFileScene {
 
     /// True for a file that can only be a pass (an ISF filter).
     private static func filterOnly(_ path: String) throws -> Bool {
-        guard let data = FileManager.default.contents(atPath: path), let source = String(data: data, encoding: .utf8) else {
-            throw ReelError(.fileUnreadable, "cannot read shader file '\(path)'")
+        let opened = try AssetFile(path: path, code: .fileUnreadable, role: "shader files")
+        guard let data = try opened.contents(upTo: SceneLimits().maxFileBytes, code: .fileUnreadable) else {
+            throw SceneError(Diagnostic(.limitExceeded, "shader file is \(opened.size) bytes; the limit is \(SceneLimits().maxFileBytes)",
+                                        at: SceneLocation(file: path, line: 1, column: 1), path: ""))
+        }
+        guard let source = String(data: data, encoding: .utf8) else {
+            throw ReelError(.fileUnreadable, "cannot read shader file '\(path)': it is not UTF-8 text")
         }
         let file = ShaderFile(name: "shader", path: path, resolvedPath: path, source: source)
         guard let contents = try? ShaderFileDescriber().read(file) else { return false }

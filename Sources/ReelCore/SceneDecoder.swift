@@ -45,15 +45,12 @@ public struct SceneDecoder: Sendable {
         guard !isDirectory.boolValue else {
             throw ReelError(.fileUnreadable, "cannot read scene '\(path)': it is a folder, not a scene file")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ReelError(.fileUnreadable, "cannot read scene '\(path)': \(error.localizedDescription)")
-        }
-        guard data.count <= limits.maxFileBytes else {
+        // Opened as AssetFile: a FIFO or device is refused before a byte is read, and a file over
+        // the limit is refused from its size, unread.
+        let file = try AssetFile(path: url.path, code: .fileUnreadable, role: "scene files")
+        guard let data = try file.contents(upTo: limits.maxFileBytes, code: .fileUnreadable) else {
             throw SceneError(Diagnostic(.limitExceeded,
-                                        "the file is \(data.count) bytes; scene files are limited to \(limits.maxFileBytes)",
+                                        "the file is \(file.size) bytes; scene files are limited to \(limits.maxFileBytes)",
                                         at: SceneLocation(file: path, line: 1, column: 1), path: ""))
         }
         guard let text = String(data: data, encoding: .utf8) else {

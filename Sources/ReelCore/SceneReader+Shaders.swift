@@ -33,9 +33,9 @@ extension SceneReader {
             }
             let source: String
             do {
-                let data = try Data(contentsOf: URL(fileURLWithPath: readPath))
-                guard data.count <= limits.maxFileBytes else {
-                    report(.limitExceeded, "shader file '\(file)' is \(data.count) bytes; the limit is \(limits.maxFileBytes)",
+                let opened = try AssetFile(path: readPath, code: .fileUnreadable, role: "shader files")
+                guard let data = try opened.contents(upTo: limits.maxFileBytes, code: .fileUnreadable) else {
+                    report(.limitExceeded, "shader file '\(file)' is \(opened.size) bytes; the limit is \(limits.maxFileBytes)",
                            at: entry.value, path: path)
                     continue
                 }
@@ -53,7 +53,8 @@ extension SceneReader {
             var vertexSource: String?, vertexPath: String?
             if let companion = ShaderFile.vertexCompanion(of: resolved) {
                 let readFrom = self.files.map { $0[companion] } ?? companion
-                if let readFrom, let data = FileManager.default.contents(atPath: readFrom), data.count <= limits.maxFileBytes,
+                if let readFrom, AssetFile.kind(atPath: readFrom) != nil,
+                   let data = try? AssetFile(path: readFrom, code: .fileUnreadable, role: "shader files").contents(upTo: limits.maxFileBytes, code: .fileUnreadable),
                    let text = String(data: data, encoding: .utf8) {
                     (vertexSource, vertexPath) = (text, companion)
                 }

@@ -72,3 +72,32 @@ struct ShaderFileCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/none.png"))
     }
 }
+
+/// Scene and shader files are opened as `AssetFile`s: a pipe or device is refused before a
+/// byte is read (a blocking open would hang), and a file over the 16 MiB limit is refused from
+/// its size, unread.
+@Suite("Scene and shader files that are not ordinary files")
+struct SceneFileKindTests {
+    @Test func aPipeOrAnOversizedFileIsRefusedUnread() throws {
+        let folder = try makeScratchFolder()
+        for name in ["pipe.yaml", "pipe.fs"] {
+            #expect(mkfifo(folder.appendingPathComponent(name).path, 0o600) == 0)
+            let started = Date()
+            let run = try reel(["still", folder.path + "/" + name, "-o", folder.path + "/x.png"])
+            #expect(run.status == 1 && run.stderr.contains("is a FIFO (named pipe), not a regular file"), "\(name): \(run.stderr)")
+            #expect(Date().timeIntervalSince(started) < 20, "\(name): refused at once, not after blocking")
+        }
+        // Sparse: 1 GiB that takes no disk and would take a gigabyte of memory to read.
+        let big = folder.appendingPathComponent("big.yaml")
+        #expect(FileManager.default.createFile(atPath: big.path, contents: Data("reel: 1\n".utf8)))
+        #expect(truncate(big.path, 1 << 30) == 0)
+        let run = try reel(["validate", big.path])
+        #expect(run.status == 1 && run.stderr.contains("E-SCENE-LIMIT") && run.stderr.contains("the file is 1073741824 bytes"), "\(run.stderr)")
+        let shader = folder.appendingPathComponent("big.fs")
+        #expect(FileManager.default.createFile(atPath: shader.path, contents: Data()))
+        #expect(truncate(shader.path, 1 << 30) == 0)
+        let still = try reel(["still", shader.path, "-o", folder.path + "/y.png"])
+        #expect(still.status == 1 && still.stderr.contains("E-SCENE-LIMIT") && still.stderr.contains("1073741824 bytes"), "\(still.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/x.png") && !FileManager.default.fileExists(atPath: folder.path + "/y.png"))
+    }
+}

@@ -1,7 +1,7 @@
 import Foundation
-import ReelCore
 
-/// An asset file opened for reading, checked to be a regular file before a byte is read.
+/// A file a user named (an asset, a scene, a shader file) opened for reading, checked to be a
+/// regular file before a byte is read.
 ///
 /// Why not `Data(contentsOf:)` or FFmpeg's own `file:` protocol: both open with a blocking
 /// `open(2)`, and a FIFO named as an asset then blocks until something writes to it — a render
@@ -20,7 +20,8 @@ public final class AssetFile: @unchecked Sendable {
     /// Opens `path` for reading.
     /// - Throws: `code` naming the path when it cannot be opened or is not a regular file
     ///   (a FIFO, a device, a socket, a folder).
-    public init(path: String, code: ReelError.Code) throws {
+    ///   - role: what the file is, for the refusal of a pipe or device ("assets", "scene files").
+    public init(path: String, code: ReelError.Code, role: String = "assets") throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
@@ -36,7 +37,7 @@ public final class AssetFile: @unchecked Sendable {
         guard let kind = Self.kind(of: info.st_mode), kind == .regular else {
             close(fd)
             let name = Self.kind(of: info.st_mode)?.description ?? "not a regular file"
-            throw ReelError(code, "'\(path)' is \(name), not a regular file; assets must be ordinary files",
+            throw ReelError(code, "'\(path)' is \(name), not a regular file; \(role) must be ordinary files",
                             detail: "a pipe or device would block or never end; copy its contents into a file")
         }
         // Regular files never block; clear the flag so reads behave as documented.
@@ -85,7 +86,7 @@ public final class AssetFile: @unchecked Sendable {
 
     /// Reads up to `count` bytes at `offset` into `buffer`; returns how many were read (0 at
     /// the end), or -1 with `errno` set.
-    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int64) -> Int {
+    public func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int64) -> Int {
         var done = 0
         while done < count {
             let n = pread(descriptor, buffer + done, count - done, off_t(offset) + off_t(done))
@@ -107,6 +108,14 @@ public final class AssetFile: @unchecked Sendable {
         let n = bytes.withUnsafeMutableBytes { raw in raw.baseAddress.map { read(into: $0, count: wanted, at: 0) } ?? 0 }
         guard n >= 0 else { throw ReelError(code, "cannot read '\(path)': \(String(cString: strerror(errno)))", nativeCode: Int(errno), context: "pread") }
         return Array(bytes.prefix(n))
+    }
+
+    /// The whole file when it is at most `limit` bytes, nil when it is larger: nothing is read
+    /// then, and the caller reports the size where the file was named.
+    /// - Throws: `code` when the read fails.
+    public func contents(upTo limit: Int, code: ReelError.Code) throws -> Data? {
+        guard size <= Int64(limit) else { return nil }
+        return Data(try head(Int(size), code: code))
     }
 
     /// The whole file, refusing one larger than `limit` bytes.
